@@ -1,0 +1,197 @@
+"""Accounts: users, the departments some of them work for, their role assignments, and
+the API tokens machines use.
+
+Department lives here rather than in `cases` (design.md places it there) because a
+role assignment ties a user to a department, and accounts sits below cases in the
+import order; cases adds to departments what the loop needs (categories, deadlines).
+"""
+
+import hashlib
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.accounts.roles import ROLE_RULES, Role
+from gridgov.core.scope import Scope
+from gridgov.places.models import Area, Level
+
+
+class User(AbstractUser):
+    """One person's own account (等保: unique accounts, never shared)."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @cached_property
+    def active_assignments(self) -> list["RoleAssignment"]:
+        if not self.is_active or self.pk is None:
+            return []
+        return list(
+            self.role_assignments.select_related("area", "department__area").order_by("id")
+        )
+
+    @cached_property
+    def capabilities(self) -> frozenset[str]:
+        caps = set()
+        for assignment in self.active_assignments:
+            caps |= ROLE_RULES[assignment.role].capabilities
+        return frozenset(caps)
+
+    def has_capability(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    def has_role(self, *roles: str) -> bool:
+        return any(a.role in roles for a in self.active_assignments)
+
+    @cached_property
+    def scope(self) -> Scope:
+        """Resolve the assignments into the ids the scope rule filters on."""
+        ids = {Level.STREET: set(), Level.COMMUNITY: set(), Level.GRID: set()}
+        paths, departments, districts = [], set(), []
+        for assignment in self.active_assignments:
+            rule = ROLE_RULES[assignment.role]
+            area = assignment.area or (assignment.department.area if assignment.department else None)
+            if assignment.department_id:
+                departments.add(assignment.department_id)
+            if area is None:
+                continue
+            paths.append(area.path)
+            if not rule.sees_data or assignment.department_id:
+                continue
+            if area.level == Level.DISTRICT:
+                districts.append(area.id)
+            else:
+                ids[area.level].add(area.id)
+        if districts:
+            ids[Level.STREET] |= set(
+                Area.objects.filter(parent_id__in=districts).values_list("id", flat=True)
+            )
+        return Scope(
+            street_ids=frozenset(ids[Level.STREET]),
+            community_ids=frozenset(ids[Level.COMMUNITY]),
+            grid_ids=frozenset(ids[Level.GRID]),
+            area_paths=tuple(sorted(set(paths))),
+            department_ids=frozenset(departments),
+        )
+
+    @cached_property
+    def scope_label(self) -> str:
+        """"南华西街道 · 街道领导" for the page header."""
+        return "；".join(
+            f"{a.place_name} · {a.get_role_display()}" for a in self.active_assignments
+        )
+
+
+class DepartmentKind(models.TextChoices):
+    STREET_OFFICE = "street_office", _("街道内设科室")
+    OUTSIDE_UNIT = "outside_unit", _("驻街单位")
+    DISTRICT_BUREAU = "district_bureau", _("区职能部门")
+
+
+class Department(models.Model):
+    """A department (职能部门/责任单位) that handles cases: a street office section or an
+    outside unit such as the police station or the sanitation station."""
+
+    name = models.CharField(_("名称"), max_length=80)
+    kind = models.CharField(_("类型"), max_length=20, choices=DepartmentKind.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("服务区域"), on_delete=models.PROTECT, related_name="departments"
+    )
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("职能部门")
+        verbose_name_plural = _("职能部门")
+        ordering = ["area__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="department_unique_name_in_area")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role in an area (or a department): the unit of scope."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(area__isnull=False, department__isnull=True)
+                | models.Q(area__isnull=True, department__isnull=False),
+                name="assignment_area_xor_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "area"], name="assignment_unique_area_role"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "department"], name="assignment_unique_department_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.place_name} · {self.get_role_display()}"
+
+    @property
+    def place_name(self) -> str:
+        return self.area.name if self.area_id else self.department.name
+
+
+class ApiToken(models.Model):
+    """A token a machine (a phone app, a video platform) uses for the API as its user.
+
+    Only a SHA-256 of the token is stored: tokens are long random strings, so a fast
+    hash is enough, and a stolen table cannot be used to call the API.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=80)
+    prefix = models.CharField(_("前缀"), max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最后使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+

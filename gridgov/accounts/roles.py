@@ -1,0 +1,58 @@
+"""The roles of gridgov and what each may do: one table, read by everything else.
+
+A role is held through an assignment to an area (district, street, community or grid)
+or to a department. `sees_data` says whether the role sees residents' and cases' data
+inside its area; the system administrator and the auditor never do (separation of
+duties, 等保 2.0): one manages accounts, the other reads the logs, neither reads people.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    STREET_LEADER = "street_leader", _("街道领导")
+    STREET_STAFF = "street_staff", _("街道工作人员")
+    DISPATCHER = "dispatcher", _("指挥中心调度员")
+    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
+    GRID_WORKER = "grid_worker", _("网格员")
+    DEPARTMENT_STAFF = "department_staff", _("职能部门人员")
+    HALL_CLERK = "hall_clerk", _("政务服务窗口人员")
+    HALL_APPROVER = "hall_approver", _("政务服务审批人员")
+    PARTY_STAFF = "party_staff", _("党建工作人员")
+    INFORMANT_MANAGER = "informant_manager", _("治安信息员管理员")
+    AUDITOR = "auditor", _("审计员")
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    capabilities: frozenset[str]
+    sees_data: bool
+    by_department: bool = False
+    # The area levels an assignment of this role may be tied to.
+    levels: tuple[str, ...] = ("district", "street", "community", "grid")
+
+
+_VIEW = frozenset({"areas.view", "home.view"})
+
+ROLE_RULES: dict[str, RoleRule] = {
+    Role.SYSTEM_ADMIN: RoleRule(
+        _VIEW | {"accounts.manage", "areas.manage", "areas.manage_top"},
+        sees_data=False,
+        levels=("district", "street"),
+    ),
+    Role.STREET_LEADER: RoleRule(_VIEW, sees_data=True, levels=("district", "street")),
+    Role.STREET_STAFF: RoleRule(_VIEW | {"areas.manage"}, sees_data=True, levels=("street",)),
+    Role.DISPATCHER: RoleRule(_VIEW, sees_data=True, levels=("street",)),
+    Role.COMMUNITY_STAFF: RoleRule(_VIEW, sees_data=True, levels=("community",)),
+    Role.GRID_WORKER: RoleRule(_VIEW, sees_data=True, levels=("grid",)),
+    Role.DEPARTMENT_STAFF: RoleRule(_VIEW, sees_data=False, by_department=True, levels=()),
+    Role.HALL_CLERK: RoleRule(_VIEW, sees_data=True, levels=("street",)),
+    Role.HALL_APPROVER: RoleRule(_VIEW, sees_data=True, levels=("street",)),
+    Role.PARTY_STAFF: RoleRule(_VIEW, sees_data=True, levels=("street", "community")),
+    Role.INFORMANT_MANAGER: RoleRule(_VIEW, sees_data=True, levels=("street", "community")),
+    Role.AUDITOR: RoleRule(frozenset({"audit.view", "home.view"}), sees_data=False, levels=("district", "street")),
+}

@@ -1,0 +1,80 @@
+"""The scope rule: the one place that decides which records a user may see.
+
+Every user holds role assignments, each tied to an area (district, street, community
+or grid) or to a department. Records with personal or case data carry the ids of their
+grid, community and street (copied at save), so "in scope" is a plain indexed filter.
+Outside one's scope the answer is 404, the same as for a record that does not exist.
+
+core knows nothing of the accounts app: the user object supplies `scope` (a Scope).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see, resolved once per request from their role assignments."""
+
+    street_ids: frozenset[int] = field(default_factory=frozenset)
+    community_ids: frozenset[int] = field(default_factory=frozenset)
+    grid_ids: frozenset[int] = field(default_factory=frozenset)
+    # Subtrees of the area tree the user may browse (materialised paths). Areas hold
+    # no personal data, so a department's staff may browse the area it serves.
+    area_paths: tuple[str, ...] = ()
+    department_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return bool(self.street_ids or self.community_ids or self.grid_ids)
+
+
+EMPTY_SCOPE = Scope()
+
+
+def scope_of(user) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return EMPTY_SCOPE
+    return user.scope
+
+
+def scope_q(user, prefix: str = "") -> Q:
+    """A filter for models that carry street_id, community_id and grid_id.
+
+    `prefix` reaches the ids through a relation, e.g. `prefix="household__"`.
+    """
+    scope = scope_of(user)
+    q = Q(pk__in=[])
+    if scope.street_ids:
+        q |= Q(**{f"{prefix}street_id__in": scope.street_ids})
+    if scope.community_ids:
+        q |= Q(**{f"{prefix}community_id__in": scope.community_ids})
+    if scope.grid_ids:
+        q |= Q(**{f"{prefix}grid_id__in": scope.grid_ids})
+    return q
+
+
+def area_path_q(user, field_name: str = "path") -> Q:
+    """A filter for the area tree itself: the subtrees the user may browse."""
+    q = Q(pk__in=[])
+    for path in scope_of(user).area_paths:
+        q |= Q(**{f"{field_name}__startswith": path})
+    return q
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Queryset of a model carrying street_id/community_id/grid_id."""
+
+    def visible_to(self, user):
+        return self.filter(scope_q(user))
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """Fetch one record the user may see; 404 whether it is missing or out of scope."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,46 @@
+"""Reads of the area tree that pages and the API share."""
+
+from django.db.models import Count, Q
+
+from gridgov.core.scope import scope_of
+from gridgov.places.models import Area, Level
+
+
+def scope_roots(user) -> list[Area]:
+    """The top areas of the user's scope: the areas their assignments name."""
+    paths = scope_of(user).area_paths
+    # An assignment inside another assignment's subtree is not a root of its own.
+    roots = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    return list(Area.objects.filter(path__in=roots).select_related("parent"))
+
+
+def children_with_counts(areas) -> list[Area]:
+    """Children of `areas`, each with `n_children` and `n_grids` below it."""
+    return list(
+        Area.objects.filter(parent__in=areas)
+        .annotate(n_children=Count("children", distinct=True))
+        .order_by("code")
+    )
+
+
+def level_counts(user) -> dict[str, int]:
+    """How many areas of each level the user's scope holds."""
+    from gridgov.core.scope import area_path_q
+
+    rows = (
+        Area.objects.filter(area_path_q(user))
+        .values("level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {level.value: 0 for level in Level}
+    counts.update({row["level"]: row["n"] for row in rows})
+    return counts
+
+
+def search_areas(user, text: str, limit: int = 20):
+    text = (text or "").strip()
+    qs = Area.objects.visible_to(user)
+    if text:
+        qs = qs.filter(Q(code__startswith=text) | Q(name__contains=text))
+    return qs.order_by("code")[:limit]

@@ -1,0 +1,49 @@
+"""Browsing the area tree: street → communities → grids, with counts and a map."""
+
+from django.db.models import Count
+from django.shortcuts import redirect, render
+
+from gridgov.core.permissions import in_scope, requires
+from gridgov.places import queries
+from gridgov.places.models import CHILD_LEVEL, Area
+
+
+@requires("areas.view")
+def area_tree(request):
+    roots = queries.scope_roots(request.user)
+    if len(roots) == 1:
+        return redirect("places:area_detail", code=roots[0].code)
+    return render(request, "places/area_tree.html", {"roots": roots})
+
+
+def _feature(area: Area, role: str) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": area.boundary,
+        "properties": {"code": area.code, "name": area.name, "role": role, "url": f"/areas/{area.code}/"},
+    }
+
+
+@requires("areas.view")
+@in_scope(Area, url_kwarg="code", field="code")
+def area_detail(request, area: Area):
+    children = list(
+        area.children.annotate(n_children=Count("children")).order_by("code")
+    )
+    ancestors = list(Area.objects.filter(code__in=area.ancestors_codes()).only("code", "name", "path"))
+    visible_paths = request.user.scope.area_paths
+    crumbs = [
+        {"area": a, "linked": any(a.path.startswith(p) for p in visible_paths)} for a in ancestors
+    ]
+    features = [_feature(c, "child") for c in children if c.boundary]
+    if area.boundary:
+        features.insert(0, _feature(area, "self"))
+    context = {
+        "area": area,
+        "children": children,
+        "child_level": CHILD_LEVEL.get(area.level),
+        "crumbs": crumbs,
+        "geojson": {"type": "FeatureCollection", "features": features},
+        "can_manage": request.user.has_capability("areas.manage"),
+    }
+    return render(request, "places/area_detail.html", context)

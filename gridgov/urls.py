@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gridgov.api import api
+from gridgov.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("gridgov.accounts.urls")),
+    path("areas/", include("gridgov.places.urls")),
+    path("audit/", include("gridgov.core.urls")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "gridgov.core.views.bad_request"
+handler403 = "gridgov.core.views.permission_denied"
+handler404 = "gridgov.core.views.page_not_found"
+handler500 = "gridgov.core.views.server_error"
