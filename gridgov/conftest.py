@@ -15,6 +15,12 @@ from gridgov.places.models import Area, Level
 PASSWORD = "Grid-gov-2026!"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that log in a hundred times don't need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _square(x0, y0, size):
     return {
         "type": "Polygon",

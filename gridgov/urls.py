@@ -6,6 +6,7 @@ from gridgov.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("gridgov.accounts.urls")),
     path("areas/", include("gridgov.places.urls")),
     path("audit/", include("gridgov.core.urls")),

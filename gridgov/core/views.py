@@ -49,3 +49,10 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return _error(request, 403, _("页面已过期"), _("页面已过期或来源不明，请刷新后重试。"))
+
+
+def healthz(request):
+    """Liveness for load balancers and the benchmark floor: no database, no session."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

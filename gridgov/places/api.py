@@ -1,10 +1,11 @@
 """Area tree endpoints: list, one area, its boundaries as GeoJSON, create, edit."""
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from gridgov.api import ERRORS
+from gridgov.core.errors import check_capability
 from gridgov.places import actions
 from gridgov.places.models import Area, Level
 
@@ -44,6 +45,7 @@ class AreaUpdateIn(Schema):
 
 
 def _visible(request):
+    check_capability(request.auth, "areas.view")
     return Area.objects.visible_to(request.auth).select_related("parent")
 
 
@@ -70,7 +72,7 @@ def list_areas(request, filters: Query[AreaFilter]):
 @router.get("/geojson", response={200: dict, **ERRORS}, summary="区域边界（GeoJSON）")
 def areas_geojson(request, parent: str | None = None, level: Level | None = None):
     """Boundaries as a FeatureCollection for maps: the children of `parent`, or one level."""
-    qs = _visible(request).exclude(boundary=None)
+    qs = _visible(request).filter(boundary__isnull=False)
     if parent:
         qs = qs.filter(parent__code=parent)
     if level:
@@ -97,7 +99,7 @@ def create_area(request, payload: AreaCreateIn):
     area = actions.create_area(
         request.auth, code=payload.code, name=payload.name, parent=parent, boundary=payload.boundary
     )
-    return 201, area
+    return Status(201, area)
 
 
 @router.patch("/{code}", response={200: AreaDetailOut, **ERRORS}, summary="修改区域名称或边界")

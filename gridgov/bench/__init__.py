@@ -1,0 +1,114 @@
+"""`gridgov bench`: a registry of benchmarks, each printed beside its floor.
+
+A benchmark is a function returning a Result. Later parts register theirs with
+`@benchmark("name", floor="http_floor")`; the floor runs in the same invocation so
+that the ratio, not the machine's mood, is what we compare.
+"""
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Result:
+    name: str
+    unit: str  # "req/s" or "ops/s"
+    rate: float
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    p99_ms: float | None = None
+    count: int = 0
+    errors: int = 0
+    floor: str | None = None
+    ratio: float | None = None
+    notes: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    func: Callable[["BenchContext"], Result]
+    floor: str | None
+    description: str
+
+
+REGISTRY: dict[str, Benchmark] = {}
+
+
+def benchmark(name: str, floor: str | None = None, description: str = ""):
+    def register(func):
+        REGISTRY[name] = Benchmark(name, func, floor, description or (func.__doc__ or "").strip())
+        return func
+
+    return register
+
+
+class BenchContext:
+    """What benchmarks share in one run: the gunicorn server, started once."""
+
+    def __init__(self):
+        self._server = None
+
+    @property
+    def server(self):
+        if self._server is None:
+            from gridgov.bench.http import Server
+
+            self._server = Server()
+            self._server.start()
+        return self._server
+
+    def close(self):
+        if self._server is not None:
+            self._server.stop()
+
+
+def _format(result: Result) -> str:
+    line = f"{result.name:<24} {result.rate:>10.1f} {result.unit}"
+    if result.p50_ms is not None:
+        line += f"   p50 {result.p50_ms:7.2f} ms  p95 {result.p95_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms"
+    line += f"   n={result.count}"
+    if result.errors:
+        line += f" errors={result.errors}"
+    if result.floor:
+        line += f"   floor {result.floor}: ratio {result.ratio:.2f}"
+    return line
+
+
+def run(only: str | None = None, json_path: str | None = None) -> int:
+    from gridgov.bench import benchmarks  # noqa: F401  (registers the benchmarks)
+
+    names = [n.strip() for n in only.split(",")] if only else list(REGISTRY)
+    unknown = [n for n in names if n not in REGISTRY]
+    if unknown:
+        print(f"未知的基准：{', '.join(unknown)}；可选：{', '.join(REGISTRY)}", file=sys.stderr)
+        return 2
+    # Floors run first, even when only the benchmark above them was asked for.
+    order: list[str] = []
+    for name in names:
+        floor = REGISTRY[name].floor
+        if floor and floor not in order:
+            order.append(floor)
+        if name not in order:
+            order.append(name)
+    context = BenchContext()
+    results: dict[str, Result] = {}
+    try:
+        for name in order:
+            bench = REGISTRY[name]
+            result = bench.func(context)
+            if bench.floor:
+                floor = results[bench.floor]
+                result.floor = bench.floor
+                result.ratio = result.rate / floor.rate if floor.rate else None
+            results[name] = result
+            print(_format(result), flush=True)
+    finally:
+        context.close()
+    if json_path:
+        with open(json_path, "w") as fh:
+            json.dump([asdict(r) for r in results.values()], fh, ensure_ascii=False, indent=2)
+    failed = any(r.errors for r in results.values())
+    return 1 if failed else 0

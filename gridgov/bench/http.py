@@ -1,0 +1,115 @@
+"""A real gunicorn on 127.0.0.1 and a small closed-loop load generator."""
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import threading
+import time
+
+from gridgov.bench import Result
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn with exactly the arguments `gridgov serve` uses."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.proc = None
+
+    def start(self):
+        from gridgov.cli import gunicorn_argv
+
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="gridgov.settings", GRIDGOV_HTTPS="0")
+        self.proc = subprocess.Popen(gunicorn_argv(self.port), env=env)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                status, _ = fetch(self.port, "/healthz")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start within 30 s")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, int]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, len(body)
+    finally:
+        conn.close()
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return 0.0
+    index = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
+    return sorted_values[index]
+
+
+def load(name: str, port: int, path: str, *, headers: dict | None = None, seconds: float = 8.0,
+         concurrency: int = 4, warmup: float = 1.5, expect: int = 200) -> Result:
+    """Closed loop: `concurrency` clients each send the next request when the last one
+    is answered, for `seconds` after a warm-up. Every non-`expect` answer is an error."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    start_measuring = time.monotonic() + warmup
+    stop_at = start_measuring + seconds
+
+    def client():
+        local, local_errors = [], 0
+        while True:
+            t0 = time.monotonic()
+            if t0 >= stop_at:
+                break
+            try:
+                status, _ = fetch(port, path, headers)
+                ok = status == expect
+            except OSError:
+                ok = False
+            t1 = time.monotonic()
+            if t0 >= start_measuring:
+                local.append((t1 - t0) * 1000)
+                local_errors += 0 if ok else 1
+        with lock:
+            latencies.extend(local)
+            errors[0] += local_errors
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return Result(
+        name=name,
+        unit="req/s",
+        rate=len(latencies) / seconds,
+        p50_ms=round(statistics.median(latencies), 2) if latencies else None,
+        p95_ms=round(_percentile(latencies, 0.95), 2),
+        p99_ms=round(_percentile(latencies, 0.99), 2),
+        count=len(latencies),
+        errors=errors[0],
+    )

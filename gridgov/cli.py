@@ -1,0 +1,199 @@
+"""The `gridgov` command: run the demo, serve, run the task worker, benchmark,
+import and export, or pass anything else to Django's manage.py."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+DEFAULT_PORT = 8000
+
+
+def _django_setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def web_workers() -> int:
+    """Gunicorn workers: two per core plus one, capped (GRIDGOV_WEB_WORKERS overrides)."""
+    from gridgov.env import env_int
+
+    return env_int("GRIDGOV_WEB_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 9), minimum=1)
+
+
+def gunicorn_argv(port: int, workers: int | None = None) -> list[str]:
+    """The one gunicorn command line, shared by `serve`, `demo` and the benchmarks."""
+    return [
+        sys.executable, "-m", "gunicorn", "gridgov.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers or web_workers()),
+        "--worker-class", "sync",
+        "--timeout", "60",
+        "--graceful-timeout", "5",
+        "--max-requests", "5000", "--max-requests-jitter", "500",
+        "--access-logfile", "-" if os.environ.get("GRIDGOV_ACCESS_LOG") else "/dev/null",
+        "--log-level", "warning",
+    ]
+
+
+def worker_argv() -> list[str]:
+    return [sys.executable, "-m", "django", "db_worker", "--queue-name", "*"]
+
+
+def _run_together(commands: list[list[str]]) -> int:
+    """Start the processes side by side; Ctrl-C (or one dying) stops them all."""
+    procs = [subprocess.Popen(cmd) for cmd in commands]
+    stop = {"now": False}
+
+    def _stop(signum, frame):
+        stop["now"] = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        while not stop["now"] and all(p.poll() is None for p in procs):
+            time.sleep(0.3)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    return max((p.returncode or 0) for p in procs)
+
+
+def cmd_serve(args) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+    print(f"gridgov 正在 http://127.0.0.1:{args.port} 提供服务（Ctrl-C 停止）")
+    commands = [gunicorn_argv(args.port)]
+    if getattr(args, "with_worker", False):
+        commands.append(worker_argv())
+    return _run_together(commands)
+
+
+def cmd_worker(args) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+    return subprocess.call(worker_argv())
+
+
+def cmd_demo(args) -> int:
+    # The demo serves plain HTTP on the loopback address: cookies can't be Secure there.
+    os.environ.setdefault("GRIDGOV_HTTPS", "0")
+    _django_setup()
+    from gridgov.demo.load import load_demo, print_accounts
+
+    print("正在准备演示数据库……")
+    _manage("migrate", "--verbosity", "0")
+    accounts = load_demo(args.password)
+    print_accounts(accounts, args.password)
+    if args.no_serve:
+        return 0
+    args.with_worker = True
+    return cmd_serve(args)
+
+
+def cmd_bench(args) -> int:
+    _django_setup()
+    from gridgov.bench import run
+
+    return run(only=args.only, json_path=args.json)
+
+
+def cmd_import(args) -> int:
+    _django_setup()
+    extra = ["--as", args.as_user] if args.as_user else []
+    try:
+        _manage(f"import_{args.kind}", args.file, *extra)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def cmd_export(args) -> int:
+    _django_setup()
+    extra = ["--root", args.root] if args.root else []
+    _manage(f"export_{args.kind}", args.file, *extra)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["gridgov manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gridgov", description="社区网格化服务管理平台 (community grid-governance platform)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="migrate a SQLite database, load the Nanhua West demo, serve it")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo and exit")
+    demo.add_argument("--port", type=int, default=DEFAULT_PORT)
+    demo.add_argument("--password", default="Nanhua-2026!", help="password of every demo account")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the web application with gunicorn")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--with-worker", action="store_true", help="run the task worker beside it")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the background task worker")
+    worker.set_defaults(func=cmd_worker)
+
+    bench = sub.add_parser("bench", help="run the benchmarks, each beside its floor")
+    bench.add_argument("--only", help="run only this benchmark (comma-separated names)")
+    bench.add_argument("--json", help="also write the results to this JSON file")
+    bench.set_defaults(func=cmd_bench)
+
+    imp = sub.add_parser("import", help="import base data from a file (whole file or nothing)")
+    imp.add_argument("kind", choices=["areas"])
+    imp.add_argument("file")
+    imp.add_argument("--as", dest="as_user", help="username the import is recorded under")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="export base data to a .geojson or .xlsx file")
+    exp.add_argument("kind", choices=["areas"])
+    exp.add_argument("file")
+    exp.add_argument("--root", help="export only this area's subtree (code)")
+    exp.set_defaults(func=cmd_export)
+
+    manage = sub.add_parser("manage", help="run a Django manage.py command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        if isinstance(exc, ImproperlyConfigured):
+            print(f"配置错误：{exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

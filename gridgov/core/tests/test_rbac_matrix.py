@@ -1,0 +1,55 @@
+"""The RBAC matrix: every persona against every area, on the page and the API.
+
+The table must be complete: a new persona or target without a row fails the test,
+so nobody adds a role without deciding what it may see.
+"""
+
+import pytest
+
+from gridgov.conftest import login
+
+TARGETS = ["district", "street", "c101", "c102", "g1", "g2", "other_street"]
+OK, HIDDEN, FORBIDDEN = 200, 404, 403
+
+MATRIX = {
+    "street_leader": {"district": HIDDEN, "street": OK, "c101": OK, "c102": OK, "g1": OK, "g2": OK, "other_street": HIDDEN},
+    "community_staff": {"district": HIDDEN, "street": HIDDEN, "c101": OK, "c102": HIDDEN, "g1": OK, "g2": OK, "other_street": HIDDEN},
+    "grid_worker": {"district": HIDDEN, "street": HIDDEN, "c101": HIDDEN, "c102": HIDDEN, "g1": OK, "g2": HIDDEN, "other_street": HIDDEN},
+    "department_staff": {"district": HIDDEN, "street": OK, "c101": OK, "c102": OK, "g1": OK, "g2": OK, "other_street": HIDDEN},
+    "stranger": dict.fromkeys(TARGETS, FORBIDDEN),
+    "system_admin": dict.fromkeys(TARGETS, OK),
+    "auditor": dict.fromkeys(TARGETS, FORBIDDEN),
+}
+
+
+def test_the_matrix_covers_every_persona_and_target(personas, tree):
+    assert set(MATRIX) == set(personas)
+    for persona, row in MATRIX.items():
+        assert set(row) == set(TARGETS), persona
+    assert set(TARGETS) <= set(tree)
+
+
+CASES = [(persona, target) for persona in MATRIX for target in TARGETS]
+
+
+@pytest.mark.parametrize(("persona", "target"), CASES)
+def test_area_page(client, personas, tree, persona, target):
+    login(client, personas[persona])
+    response = client.get(f"/areas/{tree[target].code}/")
+    assert response.status_code == MATRIX[persona][target]
+
+
+@pytest.mark.parametrize(("persona", "target"), CASES)
+def test_area_api(client, personas, tree, persona, target):
+    login(client, personas[persona])
+    response = client.get(f"/api/v1/areas/{tree[target].code}")
+    assert response.status_code == MATRIX[persona][target]
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_missing_and_hidden_areas_look_the_same(client, personas, tree):
+    login(client, personas["grid_worker"])
+    hidden = client.get(f"/api/v1/areas/{tree['g2'].code}")
+    missing = client.get("/api/v1/areas/440105008199001")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
