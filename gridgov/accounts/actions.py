@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gridgov.accounts.models import ApiToken, Department, RoleAssignment, User
+from gridgov.accounts.queries import manageable_users
 from gridgov.accounts.roles import ROLE_RULES, Role
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
@@ -27,6 +28,13 @@ def _check_password(password: str, user: User) -> None:
         validate_password(password, user)
     except ValidationError as exc:
         raise ActionError(" ".join(exc.messages), "password") from None
+
+
+def _check_manageable(actor, user: User) -> None:
+    """An administrator reaches only the accounts of the areas they run; any other
+    account answers like one that does not exist."""
+    if not manageable_users(actor).filter(pk=user.pk).exists():
+        raise ActionError(_("用户不存在。"), status=404)
 
 
 def record_login(user: User) -> None:
@@ -53,13 +61,16 @@ def create_user(actor, *, username: str, full_name: str, password: str, email: s
             user.save()
             audit.record(actor, "account.create", user, after=audit.snapshot(user, USER_FIELDS))
     except IntegrityError:
-        raise ActionError(_("用户名 %(name)s 已被使用。") % {"name": username}, "username", 409) from None
+        raise ActionError(
+            _("用户名 %(name)s 已被使用。") % {"name": username}, "username", 409
+        ) from None
     return user
 
 
 def set_active(actor, user: User, active: bool) -> User:
     """Disable or enable an account. Accounts are never deleted: the audit names them."""
     check_capability(actor, "accounts.manage")
+    _check_manageable(actor, user)
     if user.pk == actor.pk and not active:
         raise ActionError(_("不能停用自己的账号。"))
     before = audit.snapshot(user, USER_FIELDS)
@@ -69,14 +80,21 @@ def set_active(actor, user: User, active: bool) -> User:
         if not active:
             _end_sessions(user)
         audit.record(
-            actor, "account.enable" if active else "account.disable", user,
-            before=before, after=audit.snapshot(user, USER_FIELDS),
+            actor,
+            "account.enable" if active else "account.disable",
+            user,
+            before=before,
+            after=audit.snapshot(user, USER_FIELDS),
         )
     return user
 
 
 def reset_password(actor, user: User, password: str) -> None:
     check_capability(actor, "accounts.manage")
+    _check_manageable(actor, user)
+    if user.pk == actor.pk:
+        # Own password only with the old one: a borrowed session must not take over.
+        raise ActionError(_("请在“修改密码”页面修改自己的密码。"), "password")
     _check_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
@@ -107,22 +125,27 @@ def _end_sessions(user: User) -> None:
     from django.contrib.sessions.models import Session
 
     doomed = [
-        s.pk for s in Session.objects.filter(expire_date__gt=timezone.now())
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now())
         if s.get_decoded().get("_auth_user_id") == str(user.pk)
     ]
     Session.objects.filter(pk__in=doomed).delete()
 
 
-def assign_role(actor, user: User, role: str, *, area: Area | None = None,
-                department: Department | None = None) -> RoleAssignment:
+def assign_role(
+    actor, user: User, role: str, *, area: Area | None = None, department: Department | None = None
+) -> RoleAssignment:
     """Give `user` a role in an area or department the actor can see."""
     check_capability(actor, "accounts.manage")
+    _check_manageable(actor, user)
     if role not in Role.values:
         raise ActionError(_("未知的角色。"), "role")
     rule = ROLE_RULES[role]
     if rule.by_department:
         if department is None:
-            raise ActionError(_("%(role)s需要指定所属部门。") % {"role": Role(role).label}, "department")
+            raise ActionError(
+                _("%(role)s需要指定所属部门。") % {"role": Role(role).label}, "department"
+            )
         area = None
         place = department.area
     else:
@@ -131,15 +154,20 @@ def assign_role(actor, user: User, role: str, *, area: Area | None = None,
         if area.level not in rule.levels:
             raise ActionError(
                 _("%(role)s只能分配到：%(levels)s。")
-                % {"role": Role(role).label, "levels": "、".join(str(lv) for lv in _level_labels(rule))},
+                % {
+                    "role": Role(role).label,
+                    "levels": "、".join(str(lv) for lv in _level_labels(rule)),
+                },
                 "area",
             )
         department = None
         place = area
     if not Area.objects.visible_to(actor).filter(pk=place.pk).exists():
         raise ActionError(_("区域不存在。"), "area", 404)
-    if role == Role.AUDITOR and user.has_role(Role.SYSTEM_ADMIN) or (
-        role == Role.SYSTEM_ADMIN and user.has_role(Role.AUDITOR)
+    if (
+        role == Role.AUDITOR
+        and user.has_role(Role.SYSTEM_ADMIN)
+        or (role == Role.SYSTEM_ADMIN and user.has_role(Role.AUDITOR))
     ):
         raise ActionError(_("系统管理员与审计员不能由同一人兼任。"), "role")
     try:
@@ -148,9 +176,14 @@ def assign_role(actor, user: User, role: str, *, area: Area | None = None,
                 user=user, role=role, area=area, department=department
             )
             audit.record(
-                actor, "account.assign_role", user,
-                after={"role": role, "area": area.code if area else None,
-                       "department": department.pk if department else None},
+                actor,
+                "account.assign_role",
+                user,
+                after={
+                    "role": role,
+                    "area": area.code if area else None,
+                    "department": department.pk if department else None,
+                },
             )
     except IntegrityError:
         raise ActionError(_("该用户已有这个角色分配。"), "role", 409) from None
@@ -165,13 +198,19 @@ def _level_labels(rule):
 
 def revoke_assignment(actor, assignment: RoleAssignment) -> None:
     check_capability(actor, "accounts.manage")
+    _check_manageable(actor, assignment.user)
     if assignment.user_id == actor.pk and assignment.role == Role.SYSTEM_ADMIN:
         raise ActionError(_("不能撤销自己的系统管理员角色。"))
     with transaction.atomic():
         audit.record(
-            actor, "account.revoke_role", assignment.user,
-            before={"role": assignment.role, "area": assignment.area.code if assignment.area_id else None,
-                    "department": assignment.department_id},
+            actor,
+            "account.revoke_role",
+            assignment.user,
+            before={
+                "role": assignment.role,
+                "area": assignment.area.code if assignment.area_id else None,
+                "department": assignment.department_id,
+            },
         )
         assignment.delete()
 
@@ -186,7 +225,9 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
         token = ApiToken.objects.create(
             user=user, name=name[:80], prefix=clear[:10], digest=ApiToken.digest_of(clear)
         )
-        audit.record(user, "token.create", token, after={"name": token.name, "prefix": token.prefix})
+        audit.record(
+            user, "token.create", token, after={"name": token.name, "prefix": token.prefix}
+        )
     return token, clear
 
 
@@ -198,7 +239,9 @@ def revoke_token(user: User, token: ApiToken) -> None:
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(user, "token.revoke", token, after={"revoked_at": token.revoked_at.isoformat()})
+        audit.record(
+            user, "token.revoke", token, after={"revoked_at": token.revoked_at.isoformat()}
+        )
 
 
 def start_totp(user: User) -> TOTPDevice:

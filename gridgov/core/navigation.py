@@ -20,6 +20,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem(_("工作台"), "home", None, "house"),
     NavItem(_("网格架构"), "places:area_tree", "areas.view", "diagram-3"),
+    NavItem(_("账号管理"), "accounts:user_list", "accounts.manage", "people"),
     NavItem(_("审计日志"), "core:audit_list", "audit.view", "journal-text"),
 )
 
