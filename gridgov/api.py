@@ -60,7 +60,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 @api.exception_handler(ActionError)
 def _action_error(request, exc: ActionError):
-    return api.create_response(request, {"detail": str(exc.message), "field": exc.field}, status=exc.status)
+    return api.create_response(
+        request, {"detail": str(exc.message), "field": exc.field}, status=exc.status
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -69,12 +71,16 @@ def _validation_error(request, exc: ValidationError):
         {"loc": [str(part) for part in err.get("loc", ())], "msg": err.get("msg", "")}
         for err in exc.errors
     ]
-    return api.create_response(request, {"detail": _("请求数据不正确。"), "errors": errors}, status=422)
+    return api.create_response(
+        request, {"detail": _("请求数据不正确。"), "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
-    return api.create_response(request, {"detail": _("请先登录，或提供有效的 API 令牌。")}, status=401)
+    return api.create_response(
+        request, {"detail": _("请先登录，或提供有效的 API 令牌。")}, status=401
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -84,7 +90,9 @@ def _forbidden(request, exc):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, {"detail": _("对象不存在或不在您的管辖范围内。")}, status=404)
+    return api.create_response(
+        request, {"detail": _("对象不存在或不在您的管辖范围内。")}, status=404
+    )
 
 
 @api.exception_handler(HttpError)

@@ -34,15 +34,28 @@ def web_workers() -> int:
 def gunicorn_argv(port: int, workers: int | None = None) -> list[str]:
     """The one gunicorn command line, shared by `serve`, `demo` and the benchmarks."""
     return [
-        sys.executable, "-m", "gunicorn", "gridgov.wsgi:application",
-        "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers or web_workers()),
-        "--worker-class", "sync",
-        "--timeout", "60",
-        "--graceful-timeout", "5",
-        "--max-requests", "5000", "--max-requests-jitter", "500",
-        "--access-logfile", "-" if os.environ.get("GRIDGOV_ACCESS_LOG") else "/dev/null",
-        "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "gridgov.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers or web_workers()),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--max-requests",
+        "5000",
+        "--max-requests-jitter",
+        "500",
+        "--access-logfile",
+        "-" if os.environ.get("GRIDGOV_ACCESS_LOG") else "/dev/null",
+        "--log-level",
+        "warning",
     ]
 
 
@@ -143,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="migrate a SQLite database, load the Nanhua West demo, serve it")
+    demo = sub.add_parser(
+        "demo", help="migrate a SQLite database, load the Nanhua West demo, serve it"
+    )
     demo.add_argument("--no-serve", action="store_true", help="load the demo and exit")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
     demo.add_argument("--password", default="Nanhua-2026!", help="password of every demo account")

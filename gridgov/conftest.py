@@ -40,15 +40,21 @@ def purgeable_audit(transactional_db):
 def _square(x0, y0, size):
     return {
         "type": "Polygon",
-        "coordinates": [[[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]],
+        "coordinates": [
+            [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
+        ],
     }
 
 
 def make_area(code, name, parent=None, boundary=None):
     level = {6: Level.DISTRICT, 9: Level.STREET, 12: Level.COMMUNITY, 15: Level.GRID}[len(code)]
     return Area.objects.create(
-        level=level, code=code, name=name, parent=parent,
-        path=f"{parent.path if parent else ''}{code}/", boundary=boundary,
+        level=level,
+        code=code,
+        name=name,
+        parent=parent,
+        path=f"{parent.path if parent else ''}{code}/",
+        boundary=boundary,
     )
 
 
@@ -64,13 +70,22 @@ def tree(db):
     g2 = make_area("440105008101002", "鳌洲第二网格", c101, _square(113.245, 23.10, 0.005))
     g3 = make_area("440105008102001", "福安第一网格", c102, _square(113.25, 23.10, 0.005))
     return {
-        "district": district, "street": street, "other_street": other_street,
-        "c101": c101, "c102": c102, "c201": c201, "g1": g1, "g2": g2, "g3": g3,
+        "district": district,
+        "street": street,
+        "other_street": other_street,
+        "c101": c101,
+        "c102": c102,
+        "c201": c201,
+        "g1": g1,
+        "g2": g2,
+        "g3": g3,
     }
 
 
 def make_user(username, role=None, area=None, department=None, **extra):
-    user = User.objects.create_user(username=username, password=PASSWORD, full_name=username, **extra)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=username, **extra
+    )
     if role:
         RoleAssignment.objects.create(user=user, role=role, area=area, department=department)
     return user

@@ -32,11 +32,17 @@ class SessionLimitsMiddleware:
             login_at = session.setdefault(LOGIN_AT, now)
             seen_at = session.get(SEEN_AT, now)
             if now - seen_at > settings.SESSION_IDLE_SECONDS:
-                return self._expire(request, _("您已超过 %(n)d 分钟未操作，请重新登录。")
-                                    % {"n": settings.SESSION_IDLE_SECONDS // 60})
+                return self._expire(
+                    request,
+                    _("您已超过 %(n)d 分钟未操作，请重新登录。")
+                    % {"n": settings.SESSION_IDLE_SECONDS // 60},
+                )
             if now - login_at > settings.SESSION_COOKIE_AGE:
-                return self._expire(request, _("登录已超过 %(n)d 小时，请重新登录。")
-                                    % {"n": settings.SESSION_COOKIE_AGE // 3600})
+                return self._expire(
+                    request,
+                    _("登录已超过 %(n)d 小时，请重新登录。")
+                    % {"n": settings.SESSION_COOKIE_AGE // 3600},
+                )
             if now - seen_at >= _TOUCH_EVERY or SEEN_AT not in session:
                 session[SEEN_AT] = now
         return self.get_response(request)

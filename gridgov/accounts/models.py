@@ -35,9 +35,7 @@ class User(AbstractUser):
     def active_assignments(self) -> list["RoleAssignment"]:
         if not self.is_active or self.pk is None:
             return []
-        return list(
-            self.role_assignments.select_related("area", "department__area").order_by("id")
-        )
+        return list(self.role_assignments.select_related("area", "department__area").order_by("id"))
 
     @cached_property
     def capabilities(self) -> frozenset[str]:
@@ -59,7 +57,9 @@ class User(AbstractUser):
         paths, departments, districts = [], set(), []
         for assignment in self.active_assignments:
             rule = ROLE_RULES[assignment.role]
-            area = assignment.area or (assignment.department.area if assignment.department else None)
+            area = assignment.area or (
+                assignment.department.area if assignment.department else None
+            )
             if assignment.department_id:
                 departments.add(assignment.department_id)
             if area is None:
@@ -85,7 +85,7 @@ class User(AbstractUser):
 
     @cached_property
     def scope_label(self) -> str:
-        """"南华西街道 · 街道领导" for the page header."""
+        """ "南华西街道 · 街道领导" for the page header."""
         return "；".join(
             f"{a.place_name} · {a.get_role_display()}" for a in self.active_assignments
         )
@@ -127,7 +127,12 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     area = models.ForeignKey(
-        Area, verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Area,
+        verbose_name=_("区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     department = models.ForeignKey(
         Department,
@@ -194,4 +199,3 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-

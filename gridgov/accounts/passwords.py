@@ -18,7 +18,8 @@ class CharacterClassValidator:
         found = sum(1 for pattern in _CLASSES if re.search(pattern, password))
         if found < self.min_classes:
             raise ValidationError(
-                _("密码至少要包含小写字母、大写字母、数字、符号中的 %(n)d 类。") % {"n": self.min_classes},
+                _("密码至少要包含小写字母、大写字母、数字、符号中的 %(n)d 类。")
+                % {"n": self.min_classes},
                 code="password_too_simple",
             )
 

@@ -54,5 +54,7 @@ ROLE_RULES: dict[str, RoleRule] = {
     Role.HALL_APPROVER: RoleRule(_VIEW, sees_data=True, levels=("street",)),
     Role.PARTY_STAFF: RoleRule(_VIEW, sees_data=True, levels=("street", "community")),
     Role.INFORMANT_MANAGER: RoleRule(_VIEW, sees_data=True, levels=("street", "community")),
-    Role.AUDITOR: RoleRule(frozenset({"audit.view", "home.view"}), sees_data=False, levels=("district", "street")),
+    Role.AUDITOR: RoleRule(
+        frozenset({"audit.view", "home.view"}), sees_data=False, levels=("district", "street")
+    ),
 }

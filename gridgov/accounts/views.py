@@ -65,7 +65,9 @@ def _safe_next(request) -> str:
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("home")
 
@@ -112,6 +114,10 @@ def totp_enrol(request):
     if device is None:
         device = actions.start_totp(request.user)
     secret = device.config_url.split("secret=")[1].split("&")[0]
-    context = {"form": form, "qr_svg": _qr_svg(device.config_url), "secret": secret,
-               "required": request.session.get(SECOND_FACTOR) == "enrol"}
+    context = {
+        "form": form,
+        "qr_svg": _qr_svg(device.config_url),
+        "secret": secret,
+        "required": request.session.get(SECOND_FACTOR) == "enrol",
+    }
     return render(request, "accounts/totp_enrol.html", context)

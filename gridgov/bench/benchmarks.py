@@ -15,20 +15,27 @@ def _session_cookie(username: str) -> str:
     """A logged-in session for a demo user, made the way the login view makes one."""
     import time
 
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
     from django.contrib.sessions.backends.db import SessionStore
 
     user = get_user_model().objects.get(username=username)
     session = SessionStore()
     now = int(time.time())
-    session.update({
-        SESSION_KEY: str(user.pk),
-        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-        HASH_SESSION_KEY: user.get_session_auth_hash(),
-        "gridgov_2fa": "done",
-        "gridgov_login_at": now,
-        "gridgov_seen_at": now,
-    })
+    session.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+            "gridgov_2fa": "done",
+            "gridgov_login_at": now,
+            "gridgov_seen_at": now,
+        }
+    )
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
@@ -45,7 +52,9 @@ def _ensure_demo():
         load_demo("Nanhua-2026!")
 
 
-@benchmark("page_home", floor="http_floor", description="the street leader's home page, demo loaded")
+@benchmark(
+    "page_home", floor="http_floor", description="the street leader's home page, demo loaded"
+)
 def page_home(ctx: BenchContext):
     _ensure_demo()
     cookie = _session_cookie("leader")

@@ -68,8 +68,17 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
-def load(name: str, port: int, path: str, *, headers: dict | None = None, seconds: float = 8.0,
-         concurrency: int = 4, warmup: float = 1.5, expect: int = 200) -> Result:
+def load(
+    name: str,
+    port: int,
+    path: str,
+    *,
+    headers: dict | None = None,
+    seconds: float = 8.0,
+    concurrency: int = 4,
+    warmup: float = 1.5,
+    expect: int = 200,
+) -> Result:
     """Closed loop: `concurrency` clients each send the next request when the last one
     is answered, for `seconds` after a warm-up. Every non-`expect` answer is an error."""
     latencies: list[float] = []

@@ -74,9 +74,7 @@ class AuditEntry(AppendOnlyModel):
 class AccessLog(AppendOnlyModel):
     """One read of sensitive data (an ID number revealed, a masked export), with why."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(_("查看人"), max_length=150)
     object_type = models.CharField(_("对象类型"), max_length=64)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)

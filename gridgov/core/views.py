@@ -27,8 +27,9 @@ def home(request):
 def _error(request, status: int, title: str, message: str):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
-    return render(request, "error.html", {"status": status, "title": title, "message": message},
-                  status=status)
+    return render(
+        request, "error.html", {"status": status, "title": title, "message": message}, status=status
+    )
 
 
 def bad_request(request, exception=None):
@@ -36,7 +37,9 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, _("没有权限"), _("您的角色不能访问这个页面。如需开通，请联系系统管理员。"))
+    return _error(
+        request, 403, _("没有权限"), _("您的角色不能访问这个页面。如需开通，请联系系统管理员。")
+    )
 
 
 def page_not_found(request, exception=None):
@@ -44,7 +47,12 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return _error(request, 500, _("系统出错"), _("系统暂时出错，已记录。请稍后再试；如果一直出现，请联系系统管理员。"))
+    return _error(
+        request,
+        500,
+        _("系统出错"),
+        _("系统暂时出错，已记录。请稍后再试；如果一直出现，请联系系统管理员。"),
+    )
 
 
 def csrf_failure(request, reason=""):

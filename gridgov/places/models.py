@@ -59,7 +59,9 @@ class Area(models.Model):
         related_name="children",
     )
     path = models.CharField(_("路径"), max_length=64, unique=True, editable=False)
-    boundary = models.JSONField(_("边界"), null=True, blank=True, help_text=_("GeoJSON，WGS84 经纬度"))
+    boundary = models.JSONField(
+        _("边界"), null=True, blank=True, help_text=_("GeoJSON，WGS84 经纬度")
+    )
     center_lon = models.FloatField(_("中心经度"), null=True, blank=True)
     center_lat = models.FloatField(_("中心纬度"), null=True, blank=True)
     area_m2 = models.FloatField(_("面积（平方米）"), null=True, blank=True)

@@ -27,12 +27,7 @@ def level_counts(user) -> dict[str, int]:
     """How many areas of each level the user's scope holds."""
     from gridgov.core.scope import area_path_q
 
-    rows = (
-        Area.objects.filter(area_path_q(user))
-        .values("level")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = Area.objects.filter(area_path_q(user)).values("level").annotate(n=Count("id")).order_by()
     counts = {level.value: 0 for level in Level}
     counts.update({row["level"]: row["n"] for row in rows})
     return counts

@@ -20,17 +20,22 @@ def _feature(area: Area, role: str) -> dict:
     return {
         "type": "Feature",
         "geometry": area.boundary,
-        "properties": {"code": area.code, "name": area.name, "role": role, "url": f"/areas/{area.code}/"},
+        "properties": {
+            "code": area.code,
+            "name": area.name,
+            "role": role,
+            "url": f"/areas/{area.code}/",
+        },
     }
 
 
 @requires("areas.view")
 @in_scope(Area, url_kwarg="code", field="code")
 def area_detail(request, area: Area):
-    children = list(
-        area.children.annotate(n_children=Count("children")).order_by("code")
+    children = list(area.children.annotate(n_children=Count("children")).order_by("code"))
+    ancestors = list(
+        Area.objects.filter(code__in=area.ancestors_codes()).only("code", "name", "path")
     )
-    ancestors = list(Area.objects.filter(code__in=area.ancestors_codes()).only("code", "name", "path"))
     visible_paths = request.user.scope.area_paths
     crumbs = [
         {"area": a, "linked": any(a.path.startswith(p) for p in visible_paths)} for a in ancestors

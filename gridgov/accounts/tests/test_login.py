@@ -32,7 +32,9 @@ def current_code(device: TOTPDevice) -> str:
 def test_a_good_login_reaches_home_and_is_audited(client, personas):
     response = post_login(client, "leader")
     assert response.status_code == 302 and response["Location"] == "/"
-    assert AuditEntry.objects.filter(action="account.login", actor=personas["street_leader"]).exists()
+    assert AuditEntry.objects.filter(
+        action="account.login", actor=personas["street_leader"]
+    ).exists()
     assert client.get("/").status_code == 200
 
 
@@ -96,10 +98,15 @@ def test_an_enrolled_user_must_type_the_code(client, personas):
     response = post_login(client, "leader")
     assert response["Location"].startswith("/accounts/2fa/verify/")
     assert client.get("/")["Location"] == "/accounts/2fa/verify/"
-    wrong = client.post("/accounts/2fa/verify/", {"code": "000000" if current_code(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/accounts/2fa/verify/",
+        {"code": "000000" if current_code(device) != "000000" else "111111"},
+    )
     assert "验证码不正确" in wrong.content.decode()
     # django-otp slows guessing down after a failure; the test does not wait it out.
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     right = client.post("/accounts/2fa/verify/", {"code": current_code(device), "next": "/"})
     assert right.status_code == 302 and right["Location"] == "/"
     assert client.get("/").status_code == 200
@@ -116,7 +123,9 @@ def test_required_roles_must_enrol_before_working(client, personas, settings, ro
     device = TOTPDevice.objects.get(user=personas["system_admin"], confirmed=False)
     bad = client.post("/accounts/2fa/enrol/", {"code": "12"})
     assert bad.status_code == 200 and "验证码不正确" in bad.content.decode()
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     done = client.post("/accounts/2fa/enrol/", {"code": current_code(device)})
     assert done.status_code == 302
     assert TOTPDevice.objects.get(pk=device.pk).confirmed

@@ -1,7 +1,6 @@
 """Through the real login page in headless Debian chromium: log in, see the home page
 and an area map, with no script blocked by the Content-Security-Policy."""
 
-import os
 import shutil
 
 import pytest
@@ -14,14 +13,14 @@ pytestmark = [
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
 
-# Playwright's sync API runs an event loop in this thread; the live server runs the
-# Django code in its own thread, so the check does not protect anything here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture
-def page():
+def page(monkeypatch):
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the live server runs the
+    # Django code in its own thread, so the async-safety check protects nothing here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -37,7 +36,9 @@ def page():
         browser.close()
 
 
-def test_log_in_through_the_real_page_and_see_home(live_server, purgeable_audit, page, personas, tree):
+def test_log_in_through_the_real_page_and_see_home(
+    live_server, purgeable_audit, page, personas, tree
+):
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
     page.fill("input[name=username]", "leader")

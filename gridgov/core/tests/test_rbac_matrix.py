@@ -11,6 +11,7 @@ from gridgov.conftest import login
 TARGETS = ["district", "street", "c101", "c102", "g1", "g2", "other_street"]
 OK, HIDDEN, FORBIDDEN = 200, 404, 403
 
+# fmt: off
 MATRIX = {
     "street_leader": {"district": HIDDEN, "street": OK, "c101": OK, "c102": OK, "g1": OK, "g2": OK, "other_street": HIDDEN},
     "community_staff": {"district": HIDDEN, "street": HIDDEN, "c101": OK, "c102": HIDDEN, "g1": OK, "g2": OK, "other_street": HIDDEN},
@@ -20,6 +21,7 @@ MATRIX = {
     "system_admin": dict.fromkeys(TARGETS, OK),
     "auditor": dict.fromkeys(TARGETS, FORBIDDEN),
 }
+# fmt: on
 
 
 def test_the_matrix_covers_every_persona_and_target(personas, tree):

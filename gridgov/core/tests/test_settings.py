@@ -31,7 +31,12 @@ def test_database_url_must_be_postgres(monkeypatch, tmp_path):
         env_database("DATABASE_URL", tmp_path / "db.sqlite3")
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p%40ss@db.example:6543/grid")
     db = env_database("DATABASE_URL", tmp_path / "db.sqlite3")
-    assert (db["HOST"], db["PORT"], db["PASSWORD"], db["NAME"]) == ("db.example", "6543", "p@ss", "grid")
+    assert (db["HOST"], db["PORT"], db["PASSWORD"], db["NAME"]) == (
+        "db.example",
+        "6543",
+        "p@ss",
+        "grid",
+    )
 
 
 def test_sqlite_default_runs_in_wal_with_immediate_transactions(monkeypatch, tmp_path):
@@ -46,8 +51,12 @@ def _manage(*args, **env):
     environment.pop("DATABASE_URL", None)
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -59,8 +68,12 @@ def test_a_bad_variable_stops_startup_with_a_clear_message(tmp_path):
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        GRIDGOV_DATA_DIR=str(tmp_path), GRIDGOV_SECRET_KEY="k" * 20 + "-production-secret-key-0123456789abcdef",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        GRIDGOV_DATA_DIR=str(tmp_path),
+        GRIDGOV_SECRET_KEY="k" * 20 + "-production-secret-key-0123456789abcdef",
         GRIDGOV_ALLOWED_HOSTS="gridgov.example.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,71 @@
+"""The export helper every download goes through: safe cells, capped sheets."""
+
+import datetime
+import io
+import zoneinfo
+
+import pytest
+from openpyxl import load_workbook
+
+from gridgov.core.spreadsheets import MAX_CELL_CHARS, safe_cell, xlsx_response
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 138", "'+86 138"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("张三", "张三"),
+        ("a=1", "a=1"),
+        ("", ""),
+        (None, None),
+        (-2, -2),
+        (3.5, 3.5),
+        (True, True),
+    ],
+)
+def test_safe_cell_neutralises_formula_starts(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_safe_cell_writes_aware_times_in_local_time():
+    utc = datetime.datetime(2026, 3, 1, 16, 30, tzinfo=datetime.UTC)
+    assert safe_cell(utc) == datetime.datetime(2026, 3, 2, 0, 30)
+    shanghai = datetime.datetime(2026, 3, 2, 0, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    assert safe_cell(shanghai) == datetime.datetime(2026, 3, 2, 0, 30)
+
+
+def test_safe_cell_turns_json_into_text_and_drops_control_characters():
+    assert safe_cell({"b": 1, "a": "=x"}) == '{"a": "=x", "b": 1}'
+    assert safe_cell("a\x00b\x07c") == "abc"
+    assert len(safe_cell("x" * 40_000)) < MAX_CELL_CHARS + 20
+
+
+def _rows(response):
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def test_xlsx_response_writes_a_header_and_the_rows():
+    response = xlsx_response(
+        "名单.xlsx", ["姓名", "电话"], [("张三", "=1"), ("李四", None)], title="名单"
+    )
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''%E5%90%8D%E5%8D%95.xlsx"
+    assert _rows(response) == [("姓名", "电话"), ("张三", "'=1"), ("李四", None)]
+    assert response.rows_written == 2 and response.capped is False
+
+
+def test_xlsx_response_caps_the_rows_and_says_so():
+    response = xlsx_response("a.xlsx", ["n"], ((i,) for i in range(5)), limit=3)
+    rows = _rows(response)
+    assert rows[1:4] == [(0,), (1,), (2,)]
+    assert "仅导出前 3 行" in rows[4][0]
+    assert response.rows_written == 3 and response.capped is True
+
+
+def test_xlsx_response_is_not_capped_at_exactly_the_limit():
+    response = xlsx_response("a.xlsx", ["n"], [(1,), (2,), (3,)], limit=3)
+    assert len(_rows(response)) == 4 and response.capped is False
