@@ -4,6 +4,7 @@ import math
 
 from django.utils.translation import gettext as _
 from shapely import make_valid
+from shapely.errors import ShapelyError
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -23,7 +24,8 @@ def parse_boundary(geojson, field: str = "boundary") -> BaseGeometry:
         raise ActionError(_("边界必须是 GeoJSON 的 Polygon 或 MultiPolygon。"), field)
     try:
         geom = shape(geojson)
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+    # GEOS itself refuses some inputs (a NaN coordinate, an unclosed ring).
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ShapelyError):
         raise ActionError(_("边界的坐标格式不正确。"), field) from None
     if geom.is_empty:
         raise ActionError(_("边界不能为空。"), field)

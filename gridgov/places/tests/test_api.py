@@ -9,7 +9,15 @@ from gridgov.places.models import Area
 
 GRID = {
     "type": "Polygon",
-    "coordinates": [[[113.2405, 23.1055], [113.2445, 23.1055], [113.2445, 23.1095], [113.2405, 23.1095], [113.2405, 23.1055]]],
+    "coordinates": [
+        [
+            [113.2405, 23.1055],
+            [113.2445, 23.1055],
+            [113.2445, 23.1095],
+            [113.2405, 23.1095],
+            [113.2405, 23.1055],
+        ]
+    ],
 }
 
 
@@ -23,7 +31,11 @@ def test_the_list_is_paginated_and_scoped(client, personas, tree):
     login(client, personas["community_staff"])
     body = client.get("/api/v1/areas").json()
     assert body["count"] == 3
-    assert [a["code"] for a in body["items"]] == ["440105008101", "440105008101001", "440105008101002"]
+    assert [a["code"] for a in body["items"]] == [
+        "440105008101",
+        "440105008101001",
+        "440105008101002",
+    ]
     assert body["items"][1]["parent_code"] == "440105008101"
 
 
@@ -44,7 +56,12 @@ def test_an_administrator_creates_a_grid_and_it_is_audited(client, personas, tre
     login(client, personas["system_admin"])
     response = client.post(
         "/api/v1/areas",
-        {"code": "440105008101003", "name": "鳌洲第三网格", "parent_code": "440105008101", "boundary": GRID},
+        {
+            "code": "440105008101003",
+            "name": "鳌洲第三网格",
+            "parent_code": "440105008101",
+            "boundary": GRID,
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()
@@ -58,15 +75,42 @@ def test_an_administrator_creates_a_grid_and_it_is_audited(client, personas, tre
 @pytest.mark.parametrize(
     ("payload", "status", "field"),
     [
-        ({"code": "440105008102003", "name": "错挂网格", "parent_code": "440105008101"}, 400, "code"),
+        (
+            {"code": "440105008102003", "name": "错挂网格", "parent_code": "440105008101"},
+            400,
+            "code",
+        ),
         ({"code": "440105008101001", "name": "重复", "parent_code": "440105008101"}, 409, "code"),
-        ({"code": "440105008101003", "name": "出界", "parent_code": "440105008101",
-          "boundary": {"type": "Polygon", "coordinates": [[[113.0, 23.0], [113.01, 23.0], [113.01, 23.01], [113.0, 23.0]]]}}, 400, "boundary"),
-        ({"code": "440105008101003", "name": "坏几何", "parent_code": "440105008101",
-          "boundary": {"type": "Point", "coordinates": [113.24, 23.1]}}, 400, "boundary"),
+        (
+            {
+                "code": "440105008101003",
+                "name": "出界",
+                "parent_code": "440105008101",
+                "boundary": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[113.0, 23.0], [113.01, 23.0], [113.01, 23.01], [113.0, 23.0]]
+                    ],
+                },
+            },
+            400,
+            "boundary",
+        ),
+        (
+            {
+                "code": "440105008101003",
+                "name": "坏几何",
+                "parent_code": "440105008101",
+                "boundary": {"type": "Point", "coordinates": [113.24, 23.1]},
+            },
+            400,
+            "boundary",
+        ),
     ],
 )
-def test_bad_areas_are_refused_with_the_field_and_nothing_changes(client, personas, tree, payload, status, field):
+def test_bad_areas_are_refused_with_the_field_and_nothing_changes(
+    client, personas, tree, payload, status, field
+):
     login(client, personas["system_admin"])
     before = Area.objects.count()
     response = client.post("/api/v1/areas", payload, content_type="application/json")
@@ -88,14 +132,18 @@ def test_malformed_bodies_get_a_json_422(client, personas, tree):
 
 def test_roles_without_the_capability_get_403(client, personas, tree):
     login(client, personas["grid_worker"])
-    response = client.patch("/api/v1/areas/440105008101001", {"name": "改名"}, content_type="application/json")
+    response = client.patch(
+        "/api/v1/areas/440105008101001", {"name": "改名"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert Area.objects.get(code="440105008101001").name == "鳌洲第一网格"
 
 
 def test_rename_is_audited_with_before_and_after(client, personas, tree):
     login(client, personas["system_admin"])
-    response = client.patch("/api/v1/areas/440105008101", {"name": "鳌洲新社区"}, content_type="application/json")
+    response = client.patch(
+        "/api/v1/areas/440105008101", {"name": "鳌洲新社区"}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["name"] == "鳌洲新社区"
     entry = AuditEntry.objects.get(action="area.update")
     assert (entry.before["name"], entry.after["name"]) == ("鳌洲社区", "鳌洲新社区")
@@ -104,7 +152,9 @@ def test_rename_is_audited_with_before_and_after(client, personas, tree):
 def test_session_writes_need_the_csrf_token(personas, tree):
     client = Client(enforce_csrf_checks=True)
     login(client, personas["system_admin"])
-    response = client.patch("/api/v1/areas/440105008101", {"name": "x"}, content_type="application/json")
+    response = client.patch(
+        "/api/v1/areas/440105008101", {"name": "x"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert Area.objects.get(code="440105008101").name == "鳌洲社区"
 
