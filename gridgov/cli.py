@@ -119,6 +119,8 @@ def cmd_demo(args) -> int:
 
 
 def cmd_bench(args) -> int:
+    # Benchmarks talk plain HTTP to a server on the loopback address, as the demo does.
+    os.environ.setdefault("GRIDGOV_HTTPS", "0")
     _django_setup()
     from gridgov.bench import run
 

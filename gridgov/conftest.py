@@ -21,6 +21,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rolled-back tests reuse primary keys; a cached Access must not outlive its test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def purgeable_audit(transactional_db):
     """For tests that commit (live server): at teardown, lift the append-only triggers
@@ -113,8 +123,11 @@ def personas(tree, department):
 
 def login(client, user):
     """Log in as a persona, second factor already satisfied."""
+    import time
+
     client.force_login(user)
     session = client.session
-    session["gridgov_2fa"] = "done"
+    session.update({"gridgov_2fa": "done", "gridgov_login_at": int(time.time())})
+    session["gridgov_seen_at"] = session["gridgov_login_at"]
     session.save()
     return client

@@ -66,6 +66,8 @@ def env_database(name: str, sqlite_path: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": sqlite_path,
+            # Keep each worker's connection: opening one re-runs the PRAGMAs below.
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

@@ -175,6 +175,7 @@ def assign_role(
             assignment = RoleAssignment.objects.create(
                 user=user, role=role, area=area, department=department
             )
+            user.access_changed()
             audit.record(
                 actor,
                 "account.assign_role",
@@ -213,6 +214,7 @@ def revoke_assignment(actor, assignment: RoleAssignment) -> None:
             },
         )
         assignment.delete()
+        assignment.user.access_changed()
 
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:

@@ -27,6 +27,9 @@ class SessionLimitsMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
+            # Every attribute read through Django's lazy wrapper costs a raised
+            # AttributeError; pages read the user hundreds of times.
+            request.user = user = getattr(user, "_wrapped", user)
             now = int(time.time())
             session = request.session
             login_at = session.setdefault(LOGIN_AT, now)
@@ -64,7 +67,7 @@ def second_factor_state(user) -> str:
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return "verify"
     required = set(settings.REQUIRE_2FA_ROLES)
-    if required and any(a.role in required for a in user.active_assignments):
+    if required and user.has_role(*required):
         return "enrol"
     return "done"
 

@@ -8,14 +8,18 @@ import order; cases adds to departments what the loop needs (categories, deadlin
 
 import hashlib
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import ROLE_RULES, Role
+from gridgov.accounts.roles import Role
 from gridgov.core.scope import Scope
-from gridgov.places.models import Area, Level
+from gridgov.places.models import Area
+
+if TYPE_CHECKING:
+    from gridgov.accounts.access import Access, HeldRole
 
 
 class User(AbstractUser):
@@ -23,6 +27,8 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # Bumped whenever the user's roles change; keys the cached Access (accounts/access.py).
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -32,63 +38,39 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     @cached_property
-    def active_assignments(self) -> list["RoleAssignment"]:
-        if not self.is_active or self.pk is None:
-            return []
-        return list(self.role_assignments.select_related("area", "department__area").order_by("id"))
+    def access(self) -> "Access":
+        from gridgov.accounts.access import access_of
 
-    @cached_property
+        return access_of(self)
+
+    @property
+    def held_roles(self) -> tuple["HeldRole", ...]:
+        return self.access.roles
+
+    @property
     def capabilities(self) -> frozenset[str]:
-        caps = set()
-        for assignment in self.active_assignments:
-            caps |= ROLE_RULES[assignment.role].capabilities
-        return frozenset(caps)
+        return self.access.capabilities
 
     def has_capability(self, capability: str) -> bool:
-        return capability in self.capabilities
+        return capability in self.access.capabilities
 
     def has_role(self, *roles: str) -> bool:
-        return any(a.role in roles for a in self.active_assignments)
+        return any(held.role in roles for held in self.access.roles)
 
-    @cached_property
+    @property
     def scope(self) -> Scope:
-        """Resolve the assignments into the ids the scope rule filters on."""
-        ids = {Level.STREET: set(), Level.COMMUNITY: set(), Level.GRID: set()}
-        paths, departments, districts = [], set(), []
-        for assignment in self.active_assignments:
-            rule = ROLE_RULES[assignment.role]
-            area = assignment.area or (
-                assignment.department.area if assignment.department else None
-            )
-            if assignment.department_id:
-                departments.add(assignment.department_id)
-            if area is None:
-                continue
-            paths.append(area.path)
-            if not rule.sees_data or assignment.department_id:
-                continue
-            if area.level == Level.DISTRICT:
-                districts.append(area.id)
-            else:
-                ids[area.level].add(area.id)
-        if districts:
-            ids[Level.STREET] |= set(
-                Area.objects.filter(parent_id__in=districts).values_list("id", flat=True)
-            )
-        return Scope(
-            street_ids=frozenset(ids[Level.STREET]),
-            community_ids=frozenset(ids[Level.COMMUNITY]),
-            grid_ids=frozenset(ids[Level.GRID]),
-            area_paths=tuple(sorted(set(paths))),
-            department_ids=frozenset(departments),
-        )
+        return self.access.scope
 
-    @cached_property
+    @property
     def scope_label(self) -> str:
         """ "南华西街道 · 街道领导" for the page header."""
-        return "；".join(
-            f"{a.place_name} · {a.get_role_display()}" for a in self.active_assignments
-        )
+        return self.access.label
+
+    def access_changed(self) -> None:
+        """Called by the actions that change this user's roles: resolve afresh."""
+        User.objects.filter(pk=self.pk).update(access_version=models.F("access_version") + 1)
+        self.refresh_from_db(fields=["access_version"])
+        self.__dict__.pop("access", None)
 
 
 class DepartmentKind(models.TextChoices):

@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from gridgov.bench import BenchContext, benchmark
-from gridgov.bench.http import load
+from gridgov.bench.http import load, with_returned_cookies
 
 
 @benchmark("http_floor", description="a trivial view under the same gunicorn as `serve`")
@@ -21,7 +21,8 @@ def _session_cookie(username: str) -> str:
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.sessions.backends.db import SessionStore
+
+    from gridgov.accounts.sessions import SessionStore
 
     user = get_user_model().objects.get(username=username)
     session = SessionStore()
@@ -29,7 +30,7 @@ def _session_cookie(username: str) -> str:
     session.update(
         {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: "gridgov.accounts.backends.AccountBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
             "gridgov_2fa": "done",
             "gridgov_login_at": now,
@@ -57,5 +58,5 @@ def _ensure_demo():
 )
 def page_home(ctx: BenchContext):
     _ensure_demo()
-    cookie = _session_cookie("leader")
+    cookie = with_returned_cookies(ctx.server.port, "/", _session_cookie("leader"))
     return load("page_home", ctx.server.port, "/", headers={"Cookie": cookie})

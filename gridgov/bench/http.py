@@ -27,7 +27,7 @@ class Server:
     def start(self):
         from gridgov.cli import gunicorn_argv
 
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="gridgov.settings", GRIDGOV_HTTPS="0")
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="gridgov.settings")
         self.proc = subprocess.Popen(gunicorn_argv(self.port), env=env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -59,6 +59,24 @@ def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, int]:
         return response.status, len(body)
     finally:
         conn.close()
+
+
+def with_returned_cookies(port: int, path: str, cookie: str) -> str:
+    """The Cookie header a browser would send on its next visit: the given cookies plus
+    those the page sets (the CSRF cookie), so each request is not a first visit."""
+    from http.cookies import SimpleCookie
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        jar = SimpleCookie(cookie)
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+    finally:
+        conn.close()
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:

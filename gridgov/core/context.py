@@ -7,6 +7,7 @@ navigation of the user's roles.
 
 import contextvars
 from dataclasses import dataclass
+from functools import partial
 
 _current = contextvars.ContextVar("gridgov_request", default=None)
 
@@ -36,4 +37,8 @@ def shell(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_items": navigation_for(request), "user_scope_label": user.scope_label}
+    # Callables: the cached page shell (base.html) only calls them when it re-renders.
+    return {
+        "nav_items": partial(navigation_for, request),
+        "user_scope_label": lambda: user.scope_label,
+    }

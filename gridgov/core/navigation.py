@@ -4,6 +4,7 @@ Later parts add their entries here, in the order the menu shows them.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,11 @@ NAV_ITEMS = (
 )
 
 
+@cache
+def _url(url_name: str) -> str:
+    return reverse(url_name)
+
+
 def navigation_for(request) -> list[dict]:
     user = request.user
     path = request.path
@@ -32,7 +38,7 @@ def navigation_for(request) -> list[dict]:
     for item in NAV_ITEMS:
         if item.capability and not user.has_capability(item.capability):
             continue
-        url = reverse(item.url_name)
+        url = _url(item.url_name)
         active = path == url if url == "/" else path.startswith(url)
         items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
     return items

@@ -6,20 +6,19 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from gridgov.places import queries as place_queries
-from gridgov.places.models import Level
+
+# Counts on the home page may lag this much behind; lists and detail pages never do.
+HOME_SUMMARY_SECONDS = 30
 
 
 @login_required
 def home(request):
     """Each role's own work. For now: the areas in scope with their counts."""
     user = request.user
-    roots = place_queries.scope_roots(user) if user.has_capability("areas.view") else []
     context = {
-        "roots": roots,
-        "children": place_queries.children_with_counts(roots) if roots else [],
-        "level_counts": place_queries.level_counts(user) if roots else {},
-        "assignments": user.active_assignments,
-        "level_cards": [(level.value, level.label) for level in Level if level != Level.DISTRICT],
+        "summary": place_queries.AreaSummary(user) if user.has_capability("areas.view") else None,
+        "held_roles": user.held_roles,
+        "summary_seconds": HOME_SUMMARY_SECONDS,
     }
     return render(request, "home.html", context)
 

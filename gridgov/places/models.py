@@ -35,6 +35,10 @@ class AreaQuerySet(models.QuerySet):
         data; what the user sees *in* them is scoped again by each record)."""
         return self.filter(area_path_q(user))
 
+    def without_boundary(self):
+        """Boundaries are large JSON documents: lists and counts leave them in the database."""
+        return self.defer("boundary")
+
     def subtree(self, area):
         return self.filter(path__startswith=area.path)
 

@@ -1,5 +1,7 @@
 """Reads of the area tree that pages and the API share."""
 
+from functools import cached_property
+
 from django.db.models import Count, Q
 
 from gridgov.core.scope import scope_of
@@ -11,13 +13,14 @@ def scope_roots(user) -> list[Area]:
     paths = scope_of(user).area_paths
     # An assignment inside another assignment's subtree is not a root of its own.
     roots = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
-    return list(Area.objects.filter(path__in=roots).select_related("parent"))
+    return list(Area.objects.without_boundary().filter(path__in=roots))
 
 
 def children_with_counts(areas) -> list[Area]:
     """Children of `areas`, each with `n_children` and `n_grids` below it."""
     return list(
-        Area.objects.filter(parent__in=areas)
+        Area.objects.without_boundary()
+        .filter(parent__in=areas)
         .annotate(n_children=Count("children", distinct=True))
         .order_by("code")
     )
@@ -39,3 +42,29 @@ def search_areas(user, text: str, limit: int = 20):
     if text:
         qs = qs.filter(Q(code__startswith=text) | Q(name__contains=text))
     return qs.order_by("code")[:limit]
+
+
+class AreaSummary:
+    """The areas of a user's scope with their counts, for the home page.
+
+    Everything is computed on first use, so a page that finds the rendered summary in
+    its fragment cache (keyed by `cache_key`) runs none of these queries.
+    """
+
+    def __init__(self, user):
+        self.user = user
+
+    @property
+    def cache_key(self) -> str:
+        return "|".join(scope_of(self.user).area_paths)
+
+    @cached_property
+    def groups(self) -> list[tuple[Area, list[Area]]]:
+        roots = scope_roots(self.user)
+        children = children_with_counts(roots) if roots else []
+        return [(root, [c for c in children if c.parent_id == root.id]) for root in roots]
+
+    @cached_property
+    def level_cards(self) -> list[tuple[str, int]]:
+        counts = level_counts(self.user)
+        return [(level.label, counts[level.value]) for level in Level if level != Level.DISTRICT]

@@ -56,4 +56,9 @@ def test_log_in_through_the_real_page_and_see_home(
     page.get_by_role("link", name="鳌洲社区").first.click()
     page.wait_for_selector("#area-map path.leaflet-interactive")
     assert page.locator("#area-map .gg-map-label", has_text="鳌洲第一网格").count() == 1
+
+    page.get_by_role("button", name="leader").click()
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+    assert page.get_by_text("您已安全退出").is_visible()
     assert page.console_errors == []

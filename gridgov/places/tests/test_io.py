@@ -336,10 +336,17 @@ def test_the_import_command_exits_1_and_prints_the_report_for_a_bad_file(persona
 
 
 def call_command_as_shell(argv, out, err):
-    """Run a command the way `manage.py` does, so a failure becomes an exit code."""
+    """Run a command the way `manage.py` does, so a failure becomes an exit code.
+
+    `run_from_argv` closes the database connections when it ends, as a real process
+    would; inside a test that would close the test's own transaction, so it is held off.
+    """
+    from unittest import mock
+
     from gridgov.places.management.commands.import_areas import Command
 
-    Command(stdout=out, stderr=err).run_from_argv(["manage.py", *argv])
+    with mock.patch("django.core.management.base.connections.close_all"):
+        Command(stdout=out, stderr=err).run_from_argv(["manage.py", *argv])
 
 
 def test_the_import_command_refuses_an_unknown_user_and_a_user_without_rights(personas, tmp_path):
