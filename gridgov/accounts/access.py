@@ -10,6 +10,7 @@ district-level users without any bump.
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.translation import pgettext
 
 from gridgov.accounts.roles import ROLE_RULES, Role
 from gridgov.core.scope import Scope
@@ -41,7 +42,7 @@ class Access:
 
     @property
     def label(self) -> str:
-        return "；".join(str(held) for held in self.roles)
+        return pgettext("list separator", "；").join(str(held) for held in self.roles)
 
 
 NO_ACCESS = Access(roles=(), capabilities=frozenset(), scope=Scope())

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gridgov.accounts.models import ApiToken, Department, RoleAssignment, User
+from gridgov.accounts.models import ApiToken, Department, DepartmentKind, RoleAssignment, User
 from gridgov.accounts.queries import manageable_users
 from gridgov.accounts.roles import ROLE_RULES, Role
 from gridgov.core import audit
@@ -156,7 +157,9 @@ def assign_role(
                 _("%(role)s只能分配到：%(levels)s。")
                 % {
                     "role": Role(role).label,
-                    "levels": "、".join(str(lv) for lv in _level_labels(rule)),
+                    "levels": pgettext("list separator", "、").join(
+                        str(lv) for lv in _level_labels(rule)
+                    ),
                 },
                 "area",
             )
@@ -215,6 +218,37 @@ def revoke_assignment(actor, assignment: RoleAssignment) -> None:
         )
         assignment.delete()
         assignment.user.access_changed()
+
+
+DEPARTMENT_FIELDS = ("name", "kind", "area", "phone", "is_active")
+
+
+def create_department(actor, *, name: str, kind: str, area: Area, phone: str = "") -> Department:
+    """A department (street office section or outside unit) serving an area the actor sees."""
+    check_capability(actor, "accounts.manage")
+    name = (name or "").strip()
+    if not name:
+        raise ActionError(_("请填写部门名称。"), "name")
+    if kind not in DepartmentKind.values:
+        raise ActionError(_("未知的部门类型。"), "kind")
+    if not Area.objects.visible_to(actor).filter(pk=area.pk).exists():
+        raise ActionError(_("区域不存在。"), "area", 404)
+    try:
+        with transaction.atomic():
+            department = Department.objects.create(
+                name=name[:80], kind=kind, area=area, phone=(phone or "").strip()[:30]
+            )
+            audit.record(
+                actor,
+                "department.create",
+                department,
+                after=audit.snapshot(department, DEPARTMENT_FIELDS),
+            )
+    except IntegrityError:
+        raise ActionError(
+            _("%(area)s已有名为%(name)s的部门。") % {"area": area.name, "name": name}, "name", 409
+        ) from None
+    return department
 
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from gridgov.accounts.roles import ROLE_RULES, Role
 from gridgov.places.models import Level
@@ -155,6 +156,8 @@ class AssignRoleForm(MarksErrors, forms.Form):
             if rule.by_department:
                 where = _("部门")
             else:
-                where = "、".join(str(Level(level).label) for level in rule.levels)
+                where = pgettext("list separator", "、").join(
+                    str(Level(level).label) for level in rule.levels
+                )
             hints.append((role.label, where))
         return hints

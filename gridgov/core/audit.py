@@ -11,6 +11,18 @@ from gridgov.core.context import current
 from gridgov.core.masking import mask_fields
 from gridgov.core.models import AccessLog, AuditEntry
 
+# Chinese names of the action codes, for the auditor's pages. Each app adds its own in
+# its AppConfig.ready(), so core needs to know no app.
+ACTION_LABELS: dict[str, str] = {}
+
+
+def register_action_labels(labels: dict[str, str]) -> None:
+    ACTION_LABELS.update(labels)
+
+
+def action_label(code: str) -> str:
+    return str(ACTION_LABELS.get(code, code))
+
 
 def _json_value(value):
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):

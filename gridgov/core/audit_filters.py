@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.audit import action_label
 from gridgov.core.models import AuditEntry
 
 FIRST_YEAR, LAST_YEAR = 1970, 2100
@@ -134,7 +135,10 @@ class AuditFilterForm(LogFilterForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [("", _("全部操作")), *((a, a) for a in actions)]
+        self.fields["action"].choices = [
+            ("", _("全部操作")),
+            *((a, action_label(a)) for a in actions),
+        ]
 
 
 class AccessFilterForm(LogFilterForm):

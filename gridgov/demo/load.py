@@ -22,7 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.actions import USER_FIELDS, assign_role, create_user, reset_password
+from gridgov.accounts.actions import (
+    USER_FIELDS,
+    assign_role,
+    create_department,
+    create_user,
+    reset_password,
+)
 from gridgov.accounts.models import Department, RoleAssignment, User
 from gridgov.accounts.roles import Role
 from gridgov.core import audit
@@ -31,8 +37,6 @@ from gridgov.demo.accounts import ACCOUNTS, DEFAULT_PASSWORD, DEPARTMENTS, Accou
 from gridgov.demo.areas import DISTRICT_CODE, DISTRICT_NAME, build_tree
 from gridgov.places.actions import AUDIT_FIELDS, import_areas
 from gridgov.places.models import Area, Level
-
-DEPARTMENT_FIELDS = ("name", "kind", "area", "phone", "is_active")
 
 AccountRow = tuple[str, str, str, str]  # username, full name, role label, place
 
@@ -95,20 +99,16 @@ def _import_missing_areas(admin: User) -> None:
 
 
 def _ensure_departments(admin: User) -> list[Department]:
-    """The demo departments. accounts.actions has no department action yet, so this
-    writes them the way an action would: atomic, one audit row each."""
+    """The demo departments, created through the department action (audited)."""
     areas = {a.code: a for a in Area.objects.filter(code__in={d.area_code for d in DEPARTMENTS})}
     found = []
     for spec in DEPARTMENTS:
         area = areas[spec.area_code]
         department = Department.objects.filter(area=area, name=spec.name).first()
         if department is None:
-            with transaction.atomic():
-                department = Department.objects.create(
-                    name=spec.name, kind=spec.kind, area=area, phone=spec.phone
-                )
-                after = audit.snapshot(department, DEPARTMENT_FIELDS)
-                audit.record(admin, "department.create", department, after=after)
+            department = create_department(
+                admin, name=spec.name, kind=spec.kind, area=area, phone=spec.phone
+            )
         found.append(department)
     return found
 

@@ -6,3 +6,14 @@ class PlacesConfig(AppConfig):
     name = "gridgov.places"
     label = "places"
     verbose_name = _("地理区域")
+
+    def ready(self):
+        from gridgov.core.audit import register_action_labels
+
+        register_action_labels(
+            {
+                "area.create": _("新建区域"),
+                "area.update": _("修改区域"),
+                "area.import": _("导入区域"),
+            }
+        )

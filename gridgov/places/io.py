@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -39,6 +39,7 @@ HEADER_KEYS = {
     "name": "name",
     "上级代码": "parent_code",
     "parent_code": "parent_code",
+    "parent code": "parent_code",  # the English export header
     "边界": "boundary",
     "boundary": "boundary",
 }
@@ -163,7 +164,10 @@ def _header_map(header: tuple) -> dict[str, int]:
             columns[key] = index
     missing = [column_label(key) for key in REQUIRED_KEYS if key not in columns]
     if missing:
-        raise file_problem(_("表格第一行缺少“%(columns)s”列。") % {"columns": "”“".join(missing)})
+        raise file_problem(
+            _("表格第一行缺少“%(columns)s”列。")
+            % {"columns": pgettext("quoted list separator", "”“").join(missing)}
+        )
     return columns
 
 

@@ -66,5 +66,9 @@ class AreaSummary:
 
     @cached_property
     def level_cards(self) -> list[tuple[str, int]]:
+        """Counts from the highest level the scope reaches down to grids: a grid worker
+        sees "网格 1", not "街道 0 · 社区 0 · 网格 1"."""
         counts = level_counts(self.user)
-        return [(level.label, counts[level.value]) for level in Level if level != Level.DISTRICT]
+        levels = [level for level in Level if level != Level.DISTRICT]
+        first = next((i for i, level in enumerate(levels) if counts[level.value]), len(levels))
+        return [(level.label, counts[level.value]) for level in levels[first:]]

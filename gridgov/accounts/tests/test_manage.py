@@ -2,6 +2,7 @@
 they write to the audit, and what happens with bad input."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from gridgov.accounts.models import RoleAssignment, User
@@ -394,3 +395,29 @@ def test_a_tampered_area_outside_scope_is_refused(client, street_admin, tree, pe
 
 def test_the_administrator_sees_no_residents_data(client, admin):
     assert not admin.scope.sees_personal_data
+
+
+def test_departments_are_created_by_the_administrator_with_audit(personas, tree):
+    from gridgov.accounts.actions import create_department
+    from gridgov.accounts.models import DepartmentKind
+    from gridgov.core.errors import ActionError
+    from gridgov.core.models import AuditEntry
+
+    department = create_department(
+        personas["system_admin"],
+        name="南华西派出所",
+        kind=DepartmentKind.OUTSIDE_UNIT,
+        area=tree["street"],
+    )
+    assert AuditEntry.objects.filter(
+        action="department.create", object_id=str(department.pk)
+    ).exists()
+    with pytest.raises(ActionError) as duplicate:
+        create_department(
+            personas["system_admin"], name="南华西派出所", kind="outside_unit", area=tree["street"]
+        )
+    assert duplicate.value.status == 409
+    with pytest.raises(PermissionDenied):
+        create_department(
+            personas["street_leader"], name="某科室", kind="street_office", area=tree["street"]
+        )

@@ -2,6 +2,7 @@
 
 from django import template
 
+from gridgov.core.audit import action_label
 from gridgov.core.masking import mask_id_number, mask_phone
 
 register = template.Library()
@@ -32,3 +33,4 @@ def km2(value):
 
 register.filter("mask_id", mask_id_number)
 register.filter("mask_phone", mask_phone)
+register.filter("action_label", action_label)
