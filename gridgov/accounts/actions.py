@@ -284,7 +284,9 @@ def start_totp(user: User) -> TOTPDevice:
     """An unconfirmed authenticator for the user to scan; replaces any earlier one."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        return TOTPDevice.objects.create(user=user, name=_("手机验证器"), confirmed=False)
+        device = TOTPDevice.objects.create(user=user, name=_("手机验证器"), confirmed=False)
+        audit.record(user, "account.start_totp", user)
+    return device
 
 
 def confirm_totp(user: User, device: TOTPDevice, code: str) -> None:

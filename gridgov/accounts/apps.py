@@ -21,6 +21,7 @@ class AccountsConfig(AppConfig):
                 "account.change_password": _("修改密码"),
                 "account.assign_role": _("分配角色"),
                 "account.revoke_role": _("撤销角色"),
+                "account.start_totp": _("开始绑定验证器"),
                 "account.enrol_totp": _("绑定验证器"),
                 "token.create": _("创建 API 令牌"),
                 "token.revoke": _("吊销 API 令牌"),

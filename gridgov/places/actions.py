@@ -8,41 +8,11 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
+from gridgov.places.codes import check_code, level_for_code
 from gridgov.places.geometry import area_m2, lies_within, parse_boundary, to_geojson
 from gridgov.places.models import CODE_LENGTH, PARENT_LEVEL, Area, Level
 
 AUDIT_FIELDS = ("level", "code", "name", "parent", "center_lon", "center_lat", "area_m2")
-
-
-def level_for_code(code: str) -> Level | None:
-    return next((level for level, length in CODE_LENGTH.items() if length == len(code)), None)
-
-
-def check_code(code: str, level: Level, parent: Area | None) -> None:
-    """A code has its level's length, is all digits, and extends its parent's code."""
-    if not code.isdigit() or len(code) != CODE_LENGTH[level]:
-        raise ActionError(
-            _("%(level)s代码必须是 %(n)d 位数字。")
-            % {"level": level.label, "n": CODE_LENGTH[level]},
-            "code",
-        )
-    expected_parent = PARENT_LEVEL[level]
-    if expected_parent is None:
-        if parent is not None:
-            raise ActionError(_("区是最高一级，不能有上级。"), "parent")
-        return
-    if parent is None or parent.level != expected_parent:
-        raise ActionError(
-            _("%(level)s的上级必须是%(parent)s。")
-            % {"level": level.label, "parent": expected_parent.label},
-            "parent",
-        )
-    if not code.startswith(parent.code):
-        raise ActionError(
-            _("代码 %(code)s 必须以上级代码 %(parent)s 开头。")
-            % {"code": code, "parent": parent.code},
-            "code",
-        )
 
 
 def _apply_boundary(area: Area, geojson, parent: Area | None) -> None:
