@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "gridgov.core",
     "gridgov.places",
     "gridgov.accounts",
+    "gridgov.people",
     "gridgov.demo",
 ]
 
@@ -207,3 +208,7 @@ CSRF_FAILURE_VIEW = "gridgov.core.views.csrf_failure"
 # Lockout is per account, not per address: a street office's staff share one public IP,
 # and five typos by one clerk must not lock the whole office out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Key for personal data at rest (ID and phone numbers); falls back to the secret key.
+# Changing it makes stored ciphers unreadable: keep it with the database backups.
+FIELD_KEY = env_str("GRIDGOV_FIELD_KEY", "")

@@ -7,7 +7,7 @@ boundary, children) and everything else hangs from it by id.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.scope import area_path_q
+from gridgov.core.scope import ScopedQuerySet, area_path_q
 
 
 class Level(models.TextChoices):
@@ -99,3 +99,129 @@ class Area(models.Model):
     @property
     def level_label(self) -> str:
         return Level(self.level).label
+
+
+class InGrid(models.Model):
+    """Base of every record that belongs to a grid: it carries the ids of its grid,
+    community and street, copied from the grid at save, so the scope rule is a plain
+    indexed filter (`visible_to(user)`) with no joins."""
+
+    grid = models.ForeignKey(
+        Area, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+"
+    )
+    community = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    street = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def place_in(self, grid: "Area") -> None:
+        """Put the record in `grid` (whose parent path must be loaded) and copy the ids."""
+        if grid.level != Level.GRID:
+            raise ValueError(f"{grid} is not a grid")
+        codes = grid.ancestors_codes()
+        self.grid = grid
+        self.community_id, self.street_id = _area_ids(codes[-1], codes[-2])
+
+
+def _area_ids(community_code: str, street_code: str) -> tuple[int, int]:
+    ids = dict(
+        Area.objects.filter(code__in=[community_code, street_code]).values_list("code", "id")
+    )
+    return ids[community_code], ids[street_code]
+
+
+class BuildingUse(models.TextChoices):
+    RESIDENTIAL = "residential", _("住宅")
+    COMMERCIAL = "commercial", _("商业")
+    OFFICE = "office", _("办公")
+    MIXED = "mixed", _("商住混合")
+    PUBLIC = "public", _("公共设施")
+    INDUSTRIAL = "industrial", _("工业仓储")
+
+
+class Building(InGrid):
+    """A building (楼宇): the unit that ties dwellings to a grid ("房进楼、楼进格")."""
+
+    code = models.CharField(_("楼宇编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200)
+    lon = models.FloatField(_("经度"))
+    lat = models.FloatField(_("纬度"))
+    footprint = models.JSONField(_("占地轮廓"), null=True, blank=True)
+    floors = models.PositiveSmallIntegerField(_("层数"), default=1)
+    use = models.CharField(_("用途"), max_length=20, choices=BuildingUse.choices)
+    property_company = models.CharField(_("物业公司"), max_length=100, blank=True)
+    head_name = models.CharField(_("楼长"), max_length=50, blank=True)
+    head_phone_cipher = models.TextField(blank=True, editable=False)
+    head_phone_masked = models.CharField(_("楼长电话"), max_length=20, blank=True, editable=False)
+    household_count = models.PositiveIntegerField(_("户数"), default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("楼宇")
+        verbose_name_plural = _("楼宇")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["grid", "code"]),
+            models.Index(fields=["community", "code"]),
+            models.Index(fields=["street", "code"]),
+            models.Index(fields=["address"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class DwellingUse(models.TextChoices):
+    RESIDENTIAL = "residential", _("住宅")
+    COMMERCIAL = "commercial", _("商铺")
+    OFFICE = "office", _("办公")
+    MIXED = "mixed", _("商住两用")
+    VACANT = "vacant", _("空置")
+
+
+class Dwelling(InGrid):
+    """A dwelling (房屋): one unit of a building, residential or not, possibly rented."""
+
+    building = models.ForeignKey(
+        Building, verbose_name=_("楼宇"), on_delete=models.PROTECT, related_name="dwellings"
+    )
+    unit = models.CharField(_("单元"), max_length=10, blank=True)
+    room = models.CharField(_("房号"), max_length=20)
+    use = models.CharField(_("用途"), max_length=20, choices=DwellingUse.choices)
+    area_m2 = models.DecimalField(_("面积（平方米）"), max_digits=8, decimal_places=2, null=True, blank=True)
+    owner_name = models.CharField(_("产权人"), max_length=100, blank=True)
+    is_rental = models.BooleanField(_("出租屋"), default=False)
+    landlord_name = models.CharField(_("房东"), max_length=50, blank=True)
+    lease_start = models.DateField(_("租赁开始"), null=True, blank=True)
+    lease_end = models.DateField(_("租赁结束"), null=True, blank=True)
+    occupancy_cap = models.PositiveSmallIntegerField(_("限住人数"), null=True, blank=True)
+    fire_checked_on = models.DateField(_("消防检查日期"), null=True, blank=True)
+    fire_check_passed = models.BooleanField(_("消防检查合格"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("房屋")
+        verbose_name_plural = _("房屋")
+        ordering = ["building", "unit", "room"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "unit", "room"], name="dwelling_unique_room"),
+            models.CheckConstraint(
+                condition=models.Q(lease_end__isnull=True)
+                | models.Q(lease_start__isnull=True)
+                | models.Q(lease_end__gte=models.F("lease_start")),
+                name="dwelling_lease_in_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["grid", "building"])]
+
+    def __str__(self):
+        unit = f"{self.unit}单元" if self.unit else ""
+        return f"{self.building.name}{unit}{self.room}"
