@@ -37,6 +37,10 @@ class RoleRule:
 
 
 _VIEW = frozenset({"areas.view", "home.view"})
+# Residents' data: who reads it, edits it, may reveal masked numbers, may bulk-import.
+_PEOPLE = frozenset({"people.view"})
+_PEOPLE_EDIT = _PEOPLE | {"people.edit"}
+_PEOPLE_MANAGE = _PEOPLE_EDIT | {"people.reveal"}
 
 ROLE_RULES: dict[str, RoleRule] = {
     Role.SYSTEM_ADMIN: RoleRule(
@@ -44,16 +48,22 @@ ROLE_RULES: dict[str, RoleRule] = {
         sees_data=False,
         levels=("district", "street"),
     ),
-    Role.STREET_LEADER: RoleRule(_VIEW, sees_data=True, levels=("district", "street")),
-    Role.STREET_STAFF: RoleRule(_VIEW | {"areas.manage"}, sees_data=True, levels=("street",)),
-    Role.DISPATCHER: RoleRule(_VIEW, sees_data=True, levels=("street",)),
-    Role.COMMUNITY_STAFF: RoleRule(_VIEW, sees_data=True, levels=("community",)),
-    Role.GRID_WORKER: RoleRule(_VIEW, sees_data=True, levels=("grid",)),
+    Role.STREET_LEADER: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("district", "street")),
+    Role.STREET_STAFF: RoleRule(
+        _VIEW | _PEOPLE_MANAGE | {"areas.manage", "people.import"},
+        sees_data=True,
+        levels=("street",),
+    ),
+    Role.DISPATCHER: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street",)),
+    Role.COMMUNITY_STAFF: RoleRule(_VIEW | _PEOPLE_MANAGE, sees_data=True, levels=("community",)),
+    Role.GRID_WORKER: RoleRule(_VIEW | _PEOPLE_EDIT, sees_data=True, levels=("grid",)),
     Role.DEPARTMENT_STAFF: RoleRule(_VIEW, sees_data=False, by_department=True, levels=()),
-    Role.HALL_CLERK: RoleRule(_VIEW, sees_data=True, levels=("street",)),
-    Role.HALL_APPROVER: RoleRule(_VIEW, sees_data=True, levels=("street",)),
-    Role.PARTY_STAFF: RoleRule(_VIEW, sees_data=True, levels=("street", "community")),
-    Role.INFORMANT_MANAGER: RoleRule(_VIEW, sees_data=True, levels=("street", "community")),
+    Role.HALL_CLERK: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street",)),
+    Role.HALL_APPROVER: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street",)),
+    Role.PARTY_STAFF: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street", "community")),
+    Role.INFORMANT_MANAGER: RoleRule(
+        _VIEW | _PEOPLE, sees_data=True, levels=("street", "community")
+    ),
     Role.AUDITOR: RoleRule(
         frozenset({"audit.view", "home.view"}), sees_data=False, levels=("district", "street")
     ),
