@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
+from gridgov.core.protect import protect
 from gridgov.places.codes import check_code, level_for_code
 from gridgov.places.geometry import area_m2, lies_within, parse_boundary, to_geojson
-from gridgov.places.models import CODE_LENGTH, PARENT_LEVEL, Area, Level
+from gridgov.places.models import CODE_LENGTH, PARENT_LEVEL, Area, Building, Dwelling, Level
 
 AUDIT_FIELDS = ("level", "code", "name", "parent", "center_lon", "center_lat", "area_m2")
 
@@ -331,3 +332,80 @@ def _save_planned(actor, planned: _Planned, result: ImportResult) -> None:
         result.created += 1
     else:
         result.updated += 1
+
+
+BUILDING_FIELDS = ("code", "name", "address", "lon", "lat", "floors", "use", "grid")
+DWELLING_FIELDS = ("building", "unit", "room", "use", "area_m2", "owner_name", "is_rental")
+
+
+def _grid_in_scope(actor, grid: Area | None, lon: float, lat: float) -> Area:
+    from gridgov.places.locate import grid_at
+
+    grid = grid or grid_at(lon, lat)
+    if grid is None:
+        raise ActionError(_("该位置不在任何网格内，请检查经纬度或指定网格。"), "lon")
+    if not Area.objects.visible_to(actor).filter(pk=grid.pk, level=Level.GRID).exists():
+        raise ActionError(_("网格不存在或不在您的管辖范围内。"), "grid", 404)
+    return grid
+
+
+def create_building(actor, values: dict, grid: Area | None = None) -> Building:
+    """A building at a point; its grid is the one containing the point unless given."""
+    check_capability(actor, "people.edit")
+    grid = _grid_in_scope(actor, grid, values["lon"], values["lat"])
+    head_phone = protect(values.get("head_phone"), "phone")
+    building = Building(
+        **{k: values[k] for k in ("code", "name", "address", "lon", "lat", "use")},
+        floors=values.get("floors") or 1,
+        property_company=values.get("property_company", ""),
+        head_name=values.get("head_name", ""),
+        head_phone_cipher=head_phone.cipher,
+        head_phone_masked=head_phone.masked,
+    )
+    building.place_in(grid)
+    try:
+        with transaction.atomic():
+            building.save()
+            audit.record(
+                actor, "building.create", building, after=audit.snapshot(building, BUILDING_FIELDS)
+            )
+    except IntegrityError:
+        raise ActionError(
+            _("楼宇编码 %(code)s 已存在。") % {"code": values["code"]}, "code", 409
+        ) from None
+    return building
+
+
+def create_dwelling(actor, building: Building, values: dict) -> Dwelling:
+    check_capability(actor, "people.edit")
+    if not Building.objects.visible_to(actor).filter(pk=building.pk).exists():
+        raise ActionError(_("楼宇不存在。"), "building_code", 404)
+    fields = (
+        "unit",
+        "room",
+        "use",
+        "area_m2",
+        "owner_name",
+        "is_rental",
+        "landlord_name",
+        "lease_start",
+        "lease_end",
+        "occupancy_cap",
+        "fire_checked_on",
+        "fire_check_passed",
+    )
+    dwelling = Dwelling(building=building, **{k: values[k] for k in fields if k in values})
+    dwelling.grid_id, dwelling.community_id, dwelling.street_id = (
+        building.grid_id,
+        building.community_id,
+        building.street_id,
+    )
+    try:
+        with transaction.atomic():
+            dwelling.save()
+            audit.record(
+                actor, "dwelling.create", dwelling, after=audit.snapshot(dwelling, DWELLING_FIELDS)
+            )
+    except IntegrityError:
+        raise ActionError(_("该楼宇已有这个房号。"), "room", 409) from None
+    return dwelling

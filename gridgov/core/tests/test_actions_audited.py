@@ -1,5 +1,6 @@
 """Every action writes its audit row: each public function of every `actions.py`
-calls `audit.record` (directly or through another action of the same module).
+calls `audit.record` (or, for reads of sensitive data, `audit.log_access`), directly
+or through another function of the same module.
 
 This reads the source, so a new action without an audit row fails here even before
 anyone writes its behavioural test.
@@ -29,7 +30,8 @@ def _calls(function: ast.FunctionDef) -> set[str]:
 def _unaudited(path: Path) -> list[str]:
     tree = ast.parse(path.read_text())
     functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
-    audited = {name for name, fn in functions.items() if "audit.record" in _calls(fn)}
+    writes_log = {"audit.record", "audit.log_access"}
+    audited = {name for name, fn in functions.items() if _calls(fn) & writes_log}
     changed = True
     while changed:  # an action may audit through a helper or another action
         changed = False
