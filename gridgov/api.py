@@ -107,9 +107,11 @@ def _unexpected(request, exc):
 
 
 def _register_routers():
+    from gridgov.people.api import router as people_router
     from gridgov.places.api import router as areas_router
 
     api.add_router("/v1/areas", areas_router)
+    api.add_router("/v1/people", people_router)
 
 
 _register_routers()

@@ -102,6 +102,17 @@ def cmd_worker(args) -> int:
     return subprocess.call(worker_argv())
 
 
+def _scale(text: str) -> int:
+    """`--scale N`: how many streets of the demo's shape (1 is Nanhua West alone)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("N must be a whole number") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError("N must be between 1 and 100")
+    return value
+
+
 def cmd_demo(args) -> int:
     # The demo serves plain HTTP on the loopback address: cookies can't be Secure there.
     os.environ.setdefault("GRIDGOV_HTTPS", "0")
@@ -110,7 +121,7 @@ def cmd_demo(args) -> int:
 
     print("正在准备演示数据库……")
     _manage("migrate", "--verbosity", "0")
-    accounts = load_demo(args.password)
+    accounts = load_demo(args.password, scale=args.scale, out=sys.stdout)
     print_accounts(accounts, args.password)
     if args.no_serve:
         return 0
@@ -127,21 +138,44 @@ def cmd_bench(args) -> int:
     return run(only=args.only, json_path=args.json)
 
 
-def cmd_import(args) -> int:
-    _django_setup()
-    extra = ["--as", args.as_user] if args.as_user else []
+# Base data kinds, handled by the people app's import_people / export_people.
+PEOPLE_KINDS = ("buildings", "dwellings", "households", "residents", "organizations")
+
+
+def _run_command(*argv: str) -> int:
+    """A management command as a CLI step: its refusal printed, its exit code kept."""
+    from django.core.management.base import CommandError
+
     try:
-        _manage(f"import_{args.kind}", args.file, *extra)
+        _manage(*argv)
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return exc.returncode
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0
 
 
+def cmd_import(args) -> int:
+    _django_setup()
+    extra = ["--as", args.as_user] if args.as_user else []
+    if args.kind == "areas":
+        if args.dry_run:
+            print("区域导入不支持 --dry-run。", file=sys.stderr)
+            return 2
+        return _run_command("import_areas", args.file, *extra)
+    dry_run = ["--dry-run"] if args.dry_run else []
+    return _run_command("import_people", args.kind, args.file, *dry_run, *extra)
+
+
 def cmd_export(args) -> int:
     _django_setup()
-    extra = ["--root", args.root] if args.root else []
-    _manage(f"export_{args.kind}", args.file, *extra)
-    return 0
+    if args.kind == "areas":
+        extra = ["--root", args.root] if args.root else []
+        return _run_command("export_areas", args.file, *extra)
+    extra = ["--as", args.as_user] if args.as_user else []
+    extra += ["--reason", args.reason] if args.reason else []
+    return _run_command("export_people", args.kind, args.file, *extra)
 
 
 def cmd_manage(args) -> int:
@@ -164,6 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="load the demo and exit")
     demo.add_argument("--port", type=int, default=DEFAULT_PORT)
     demo.add_argument("--password", default="Nanhua-2026!", help="password of every demo account")
+    demo.add_argument(
+        "--scale",
+        type=_scale,
+        default=1,
+        metavar="N",
+        help="N streets of the Nanhua West shape side by side (benchmarks; 20 ≈ 1.2 M residents)",
+    )
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="serve the web application with gunicorn")
@@ -180,15 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(func=cmd_bench)
 
     imp = sub.add_parser("import", help="import base data from a file (whole file or nothing)")
-    imp.add_argument("kind", choices=["areas"])
+    imp.add_argument("kind", choices=["areas", *PEOPLE_KINDS])
     imp.add_argument("file")
     imp.add_argument("--as", dest="as_user", help="username the import is recorded under")
+    imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     imp.set_defaults(func=cmd_import)
 
     exp = sub.add_parser("export", help="export base data to a .geojson or .xlsx file")
-    exp.add_argument("kind", choices=["areas"])
+    exp.add_argument("kind", choices=["areas", *PEOPLE_KINDS])
     exp.add_argument("file")
-    exp.add_argument("--root", help="export only this area's subtree (code)")
+    exp.add_argument("--root", help="areas: export only this area's subtree (code)")
+    exp.add_argument("--as", dest="as_user", help="base data: username the export runs as")
+    exp.add_argument("--reason", help="base data: why ID and phone numbers are exported in clear")
     exp.set_defaults(func=cmd_export)
 
     manage = sub.add_parser("manage", help="run a Django manage.py command")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("gridgov.accounts.urls")),
     path("areas/", include("gridgov.places.urls")),
+    path("people/", include("gridgov.people.urls")),
     path("audit/", include("gridgov.core.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

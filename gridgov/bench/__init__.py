@@ -74,11 +74,18 @@ def _format(result: Result) -> str:
         line += f" errors={result.errors}"
     if result.floor:
         line += f"   floor {result.floor}: ratio {result.ratio:.2f}"
+    for key, value in result.notes.items():
+        if isinstance(value, dict) and "p50_ms" in value:
+            line += f"\n    {key:<20} p50 {value['p50_ms']:7.2f} ms  p95 {value['p95_ms']:7.2f} ms"
+        else:
+            line += f"\n    {key:<20} {value}"
     return line
 
 
 def run(only: str | None = None, json_path: str | None = None) -> int:
     from gridgov.bench import benchmarks  # noqa: F401  (registers the benchmarks)
+    from gridgov.bench import pages as _pages  # noqa: F401  (search, household file)
+    from gridgov.bench import people as _people  # noqa: F401  (base-data import)
 
     names = [n.strip() for n in only.split(",")] if only else list(REGISTRY)
     unknown = [n for n in names if n not in REGISTRY]

@@ -7,6 +7,7 @@ import statistics
 import subprocess
 import threading
 import time
+from dataclasses import dataclass
 
 from gridgov.bench import Result
 
@@ -50,10 +51,16 @@ class Server:
                 self.proc.kill()
 
 
-def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, int]:
+def fetch(
+    port: int,
+    path: str,
+    headers: dict | None = None,
+    method: str = "GET",
+    body: bytes | None = None,
+) -> tuple[int, int]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("GET", path, headers=headers or {})
+        conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
         body = response.read()
         return response.status, len(body)
@@ -86,42 +93,69 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    headers: dict
+    body: bytes | None = None
+    kind: str = ""
+
+
+def _summary(latencies: list[float]) -> dict:
+    latencies = sorted(latencies)
+    return {
+        "p50_ms": round(statistics.median(latencies), 2) if latencies else None,
+        "p95_ms": round(_percentile(latencies, 0.95), 2),
+        "p99_ms": round(_percentile(latencies, 0.99), 2),
+    }
+
+
 def load(
     name: str,
     port: int,
-    path: str,
+    path: str = "",
     *,
     headers: dict | None = None,
     seconds: float = 8.0,
     concurrency: int = 4,
     warmup: float = 1.5,
     expect: int = 200,
+    make_request=None,
 ) -> Result:
     """Closed loop: `concurrency` clients each send the next request when the last one
-    is answered, for `seconds` after a warm-up. Every non-`expect` answer is an error."""
-    latencies: list[float] = []
+    is answered, for `seconds` after a warm-up. Every non-`expect` answer is an error.
+
+    `make_request(n)` (optional) gives the n-th Request, so a benchmark can vary its
+    queries; requests with a `kind` also get their own percentiles in `notes`.
+    """
+    make_request = make_request or (lambda n: Request("GET", path, headers or {}))
+    samples: list[tuple[str, float]] = []
     errors = [0]
     lock = threading.Lock()
+    counter = iter(range(10**9))
     start_measuring = time.monotonic() + warmup
     stop_at = start_measuring + seconds
 
     def client():
         local, local_errors = [], 0
         while True:
+            with lock:
+                request = make_request(next(counter))
             t0 = time.monotonic()
             if t0 >= stop_at:
                 break
             try:
-                status, _ = fetch(port, path, headers)
+                status, _ = fetch(port, request.path, request.headers, request.method, request.body)
                 ok = status == expect
             except OSError:
                 ok = False
             t1 = time.monotonic()
             if t0 >= start_measuring:
-                local.append((t1 - t0) * 1000)
+                local.append((request.kind, (t1 - t0) * 1000))
                 local_errors += 0 if ok else 1
         with lock:
-            latencies.extend(local)
+            samples.extend(local)
             errors[0] += local_errors
 
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
@@ -129,14 +163,13 @@ def load(
         t.start()
     for t in threads:
         t.join()
-    latencies.sort()
+    kinds = sorted({kind for kind, _ in samples if kind})
     return Result(
         name=name,
         unit="req/s",
-        rate=len(latencies) / seconds,
-        p50_ms=round(statistics.median(latencies), 2) if latencies else None,
-        p95_ms=round(_percentile(latencies, 0.95), 2),
-        p99_ms=round(_percentile(latencies, 0.99), 2),
-        count=len(latencies),
+        rate=len(samples) / seconds,
+        count=len(samples),
         errors=errors[0],
+        notes={k: _summary([ms for kind, ms in samples if kind == k]) for k in kinds},
+        **_summary([ms for _, ms in samples]),
     )

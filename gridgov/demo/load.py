@@ -10,7 +10,11 @@ Running it again changes nothing: areas, departments, accounts and assignments t
 already exist are kept (an existing database keeps its own area boundaries); only an
 account whose password differs from the one given gets it reset, so the printed
 password is always true. Argon2 makes each password check cost a fraction of a
-second, so the accounts' passwords dominate the run time (a few seconds).
+second, so the accounts' passwords take a few seconds.
+
+Then the population (`demo.population`): 60,000 residents and everything around them,
+generated in bulk rather than through the actions one by one (see there why), and
+skipped for a street that has it already.
 """
 
 import sys
@@ -35,15 +39,20 @@ from gridgov.core import audit
 from gridgov.core.errors import ActionError
 from gridgov.demo.accounts import ACCOUNTS, DEFAULT_PASSWORD, DEPARTMENTS, AccountSpec
 from gridgov.demo.areas import DISTRICT_CODE, DISTRICT_NAME, build_tree
+from gridgov.demo.population import load_population
 from gridgov.places.actions import AUDIT_FIELDS, import_areas
 from gridgov.places.models import Area, Level
 
 AccountRow = tuple[str, str, str, str]  # username, full name, role label, place
 
 
-def load_demo(password: str = DEFAULT_PASSWORD) -> list[AccountRow]:
-    """Create the Nanhua West areas, departments and demo accounts; return the
-    accounts as (username, full name, role, place) for printing."""
+def load_demo(
+    password: str = DEFAULT_PASSWORD, scale: int = 1, households: int | None = None, out=None
+) -> list[AccountRow]:
+    """Create the Nanhua West areas, departments and demo accounts, then its population
+    (and, with `scale` > 1, that many streets of the same shape; `households` per street
+    overrides the default 20,000); return the accounts as (username, full name, role,
+    place) for printing. Progress of the population goes to `out` if given."""
     first = ACCOUNTS[0]
     try:
         validate_password(password, User(username=first.username, full_name=first.full_name))
@@ -53,7 +62,9 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> list[AccountRow]:
         admin = _bootstrap(first, password)
         _import_missing_areas(admin)
         departments = {d.name: d for d in _ensure_departments(admin)}
-        return [_ensure_account(admin, spec, password, departments) for spec in ACCOUNTS]
+        accounts = [_ensure_account(admin, spec, password, departments) for spec in ACCOUNTS]
+    load_population(admin, scale, households, out)
+    return accounts
 
 
 def _bootstrap(spec: AccountSpec, password: str) -> User:

@@ -23,7 +23,7 @@ from gridgov.people.models import (
     Resident,
 )
 from gridgov.people.text import pinyin_keys
-from gridgov.places.models import Dwelling
+from gridgov.places.models import Building, Dwelling
 
 RESIDENT_FIELDS = (
     "household",
@@ -101,6 +101,13 @@ def _refresh_member_count(household: Household) -> None:
     household.member_count = count
 
 
+def _refresh_household_count(building_id: int) -> None:
+    """Building.household_count, shown on building and area pages, follows every
+    household created in or moved into or out of the building."""
+    count = Household.objects.filter(dwelling__building_id=building_id).count()
+    Building.objects.filter(pk=building_id).update(household_count=count)
+
+
 def create_household(actor, dwelling: Dwelling, values: dict) -> Household:
     _in_scope(actor, dwelling)
     phone = protect(values.get("phone"), "phone")
@@ -116,6 +123,7 @@ def create_household(actor, dwelling: Dwelling, values: dict) -> Household:
     try:
         with transaction.atomic():
             household.save()
+            _refresh_household_count(dwelling.building_id)
             _event(actor, household, HouseholdEventKind.CREATED, datetime.date.today())
             audit.record(
                 actor,
@@ -168,37 +176,46 @@ def add_resident(
     _copy_place(resident, household)
     _apply_resident_values(resident, values)
     _check_unique_id(resident)
-    with transaction.atomic():
-        resident.save()
-        if resident.relation == Relation.HEAD and household.head_id is None:
-            household.head = resident
-            household.save(update_fields=["head"])
-        _event(
-            actor,
-            household,
-            HouseholdEventKind.MOVED_IN,
-            moved_in_on or datetime.date.today(),
-            resident,
-            _("%(name)s 迁入") % {"name": resident.name},
-        )
-        _refresh_member_count(household)
-        audit.record(
-            actor, "resident.create", resident, after=audit.snapshot(resident, RESIDENT_FIELDS)
-        )
+    try:
+        with transaction.atomic():
+            _save_new_resident(actor, household, resident, moved_in_on)
+    except IntegrityError:
+        raise ActionError(_("该证件号码已登记在其他住户中。"), "id_number", 409) from None
     return resident
+
+
+def _save_new_resident(actor, household, resident, moved_in_on) -> None:
+    resident.save()
+    if resident.relation == Relation.HEAD and household.head_id is None:
+        household.head = resident
+        household.save(update_fields=["head"])
+    _event(
+        actor,
+        household,
+        HouseholdEventKind.MOVED_IN,
+        moved_in_on or datetime.date.today(),
+        resident,
+        _("%(name)s 迁入") % {"name": resident.name},
+    )
+    _refresh_member_count(household)
+    audit.record(
+        actor, "resident.create", resident, after=audit.snapshot(resident, RESIDENT_FIELDS)
+    )
 
 
 def update_resident(actor, resident: Resident, values: dict) -> Resident:
     """Correct a resident's details; moving out and death have their own actions."""
     _in_scope(actor, resident)
     before = audit.snapshot(resident, RESIDENT_FIELDS)
+    # Two numbers may share a mask (138****5678): compare the blind indexes as well.
+    indexes_before = (resident.id_index, resident.phone_index)
     values = {k: v for k, v in values.items() if k not in {"status", "status_date"}}
     _apply_resident_values(resident, values)
     _check_unique_id(resident)
     with transaction.atomic():
         resident.save()
         after = audit.snapshot(resident, RESIDENT_FIELDS)
-        changed = [k for k in after if after[k] != before[k]]
+        changed = after != before or (resident.id_index, resident.phone_index) != indexes_before
         if changed:
             _event(
                 actor,
@@ -293,12 +310,16 @@ def move_household(
     _in_scope(actor, dwelling)
     if dwelling.pk == household.dwelling_id:
         raise ActionError(_("新旧房屋相同。"), "dwelling")
+    if on > datetime.date.today():
+        raise ActionError(_("日期不能晚于今天。"), "status_date")
     before = audit.snapshot(household, HOUSEHOLD_FIELDS)
     old = household.dwelling
     with transaction.atomic():
         household.dwelling = dwelling
         _copy_place(household, dwelling)
         household.save()
+        _refresh_household_count(old.building_id)
+        _refresh_household_count(dwelling.building_id)
         household.members.update(
             grid_id=dwelling.grid_id,
             community_id=dwelling.community_id,
@@ -335,8 +356,10 @@ def add_focus(
     since: datetime.date | None = None,
 ) -> FocusMembership:
     _in_scope(actor, resident)
-    if group.visible_roles and not actor.has_role(*group.visible_roles):
+    if not group.is_visible_to(actor):
         raise ActionError(_("您的角色不能设置“%(group)s”。") % {"group": group.name}, "group", 403)
+    if not group.is_active:
+        raise ActionError(_("“%(group)s”已停用。") % {"group": group.name}, "group")
     membership = FocusMembership(resident=resident, group=group, details=details or {}, since=since)
     _copy_place(membership, resident)
     try:
@@ -360,8 +383,12 @@ def end_focus(actor, membership: FocusMembership, on: datetime.date) -> FocusMem
     resident = membership.resident
     _in_scope(actor, resident)
     group = membership.group
-    if group.visible_roles and not actor.has_role(*group.visible_roles):
+    if not group.is_visible_to(actor):
         raise ActionError(_("您的角色不能设置“%(group)s”。") % {"group": group.name}, "group", 403)
+    if membership.ended_on is not None:
+        raise ActionError(_("该标记已结束。"), "ended_on", 409)
+    if membership.since and on < membership.since:
+        raise ActionError(_("结束日期早于认定日期。"), "ended_on")
     with transaction.atomic():
         membership.ended_on = on
         membership.save(update_fields=["ended_on"])

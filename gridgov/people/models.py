@@ -91,7 +91,9 @@ class Resident(InGrid):
     arrival_date = models.DateField(_("来穗日期"), null=True, blank=True)
     permit_number = models.CharField(_("居住证号"), max_length=32, blank=True)
     permit_expiry = models.DateField(_("居住证有效期至"), null=True, blank=True)
-    education = models.CharField(_("文化程度"), max_length=16, choices=Education.choices, blank=True)
+    education = models.CharField(
+        _("文化程度"), max_length=16, choices=Education.choices, blank=True
+    )
     occupation = models.CharField(_("职业"), max_length=50, blank=True)
     work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
     status = models.CharField(
@@ -151,6 +153,14 @@ class FocusGroup(models.Model):
     def __str__(self):
         return self.name
 
+    def is_visible_to(self, user) -> bool:
+        """The one rule for who sees a group's tag: the listed roles if any; otherwise
+        everyone who sees residents — unless the group is sensitive, which with no
+        roles listed stays hidden from all (fail safe)."""
+        if self.visible_roles:
+            return user.has_role(*self.visible_roles)
+        return self.sensitivity != Sensitivity.SENSITIVE
+
 
 class FocusMembership(InGrid):
     """A resident's membership of a focus group, with its details (certificate no., …)."""
@@ -196,11 +206,16 @@ class Organization(InGrid):
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone_cipher = models.TextField(blank=True, editable=False)
     contact_phone_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
-    contact_phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
+    contact_phone_masked = models.CharField(
+        _("联系电话"), max_length=20, blank=True, editable=False
+    )
     employees = models.PositiveIntegerField(_("从业人数"), default=0)
     is_key_unit = models.BooleanField(_("重点单位"), default=False)
     fire_safety_level = models.CharField(
-        _("消防等级"), max_length=10, choices=FireSafetyLevel.choices, default=FireSafetyLevel.GENERAL
+        _("消防等级"),
+        max_length=10,
+        choices=FireSafetyLevel.choices,
+        default=FireSafetyLevel.GENERAL,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

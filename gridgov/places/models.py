@@ -109,9 +109,7 @@ class InGrid(models.Model):
     grid = models.ForeignKey(
         Area, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+"
     )
-    community = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    community = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", editable=False)
     street = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", editable=False)
 
     objects = ScopedQuerySet.as_manager()
@@ -195,7 +193,9 @@ class Dwelling(InGrid):
     unit = models.CharField(_("单元"), max_length=10, blank=True)
     room = models.CharField(_("房号"), max_length=20)
     use = models.CharField(_("用途"), max_length=20, choices=DwellingUse.choices)
-    area_m2 = models.DecimalField(_("面积（平方米）"), max_digits=8, decimal_places=2, null=True, blank=True)
+    area_m2 = models.DecimalField(
+        _("面积（平方米）"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     owner_name = models.CharField(_("产权人"), max_length=100, blank=True)
     is_rental = models.BooleanField(_("出租屋"), default=False)
     landlord_name = models.CharField(_("房东"), max_length=50, blank=True)
@@ -212,7 +212,9 @@ class Dwelling(InGrid):
         verbose_name_plural = _("房屋")
         ordering = ["building", "unit", "room"]
         constraints = [
-            models.UniqueConstraint(fields=["building", "unit", "room"], name="dwelling_unique_room"),
+            models.UniqueConstraint(
+                fields=["building", "unit", "room"], name="dwelling_unique_room"
+            ),
             models.CheckConstraint(
                 condition=models.Q(lease_end__isnull=True)
                 | models.Q(lease_start__isnull=True)

@@ -2,10 +2,11 @@
 
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from gridgov.core.permissions import in_scope, requires
 from gridgov.places import queries
-from gridgov.places.models import CHILD_LEVEL, Area
+from gridgov.places.models import CHILD_LEVEL, Area, Building, Level
 
 
 @requires("areas.view")
@@ -29,6 +30,19 @@ def _feature(area: Area, role: str) -> dict:
     }
 
 
+def _building_feature(building: Building) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [building.lon, building.lat]},
+        "properties": {
+            "code": building.code,
+            "name": building.name,
+            "role": "building",
+            "url": reverse("people:building_detail", args=[building.pk]),
+        },
+    }
+
+
 @requires("areas.view")
 @in_scope(Area, url_kwarg="code", field="code")
 def area_detail(request, area: Area):
@@ -40,7 +54,16 @@ def area_detail(request, area: Area):
     crumbs = [
         {"area": a, "linked": any(a.path.startswith(p) for p in visible_paths)} for a in ancestors
     ]
+    buildings = []
+    if area.level == Level.GRID and request.user.has_capability("people.view"):
+        buildings = list(
+            Building.objects.visible_to(request.user)
+            .filter(grid=area)
+            .only("pk", "code", "name", "address", "floors", "use", "household_count", "lon", "lat")
+            .order_by("code")
+        )
     features = [_feature(c, "child") for c in children if c.boundary]
+    features += [_building_feature(b) for b in buildings]
     if area.boundary:
         features.insert(0, _feature(area, "self"))
     context = {
@@ -50,5 +73,6 @@ def area_detail(request, area: Area):
         "crumbs": crumbs,
         "geojson": {"type": "FeatureCollection", "features": features},
         "can_manage": request.user.has_capability("areas.manage"),
+        "buildings": buildings,
     }
     return render(request, "places/area_detail.html", context)

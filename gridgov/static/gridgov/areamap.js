@@ -1,5 +1,5 @@
 // The small boundary map of an area page: the area itself outlined, its children
-// filled and labelled; clicking a child opens its page. No base tiles: boundaries on a
+// filled and labelled, a grid's buildings as dots; clicking any of them opens its page. No base tiles: boundaries on a
 // plain background work offline.
 (function () {
   const el = document.getElementById("area-map");
@@ -11,11 +11,19 @@
   const palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
   let i = 0;
   const layer = L.geoJSON(collection, {
-    style: (f) => f.properties.role === "self"
-      ? { color: "#1f4e96", weight: 3, fill: false }
-      : { color: "#fff", weight: 1.5, fillColor: palette[i++ % palette.length], fillOpacity: 0.55 },
+    style: (f) => {
+      if (f.properties.role === "self") return { color: "#1f4e96", weight: 3, fill: false };
+      if (f.properties.role === "building") return { color: "#1f4e96", weight: 1.5, fillColor: "#fff", fillOpacity: 0.9 };
+      return { color: "#fff", weight: 1.5, fillColor: palette[i++ % palette.length], fillOpacity: 0.55 };
+    },
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5 }),
     onEachFeature: (f, lyr) => {
       if (f.properties.role === "self") return;
+      if (f.properties.role === "building") {
+        lyr.bindTooltip(f.properties.name);
+        lyr.on("click", () => { window.location.href = f.properties.url; });
+        return;
+      }
       lyr.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "gg-map-label" });
       lyr.on("click", () => { window.location.href = f.properties.url; });
     },

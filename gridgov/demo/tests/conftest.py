@@ -1,0 +1,9 @@
+"""The demo tests load the demo many times: a few households a street is enough for
+them (the full street takes a while; its own tests ask for the size they need)."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _small_demo_population(monkeypatch):
+    monkeypatch.setattr("gridgov.demo.population.DEFAULT_HOUSEHOLDS", 40)
