@@ -115,6 +115,9 @@ class Resident(InGrid):
             ),
         ]
         indexes = [
+            # The unique constraint above is partial, which SQLite will not use for a plain
+            # `id_index = ?` lookup; this one serves every exact ID search.
+            models.Index(fields=["id_index"]),
             models.Index(fields=["street", "name_initials"]),
             models.Index(fields=["street", "name_pinyin"]),
             models.Index(fields=["street", "name"]),
