@@ -25,15 +25,13 @@ from gridgov.people.models import (
 from gridgov.people.text import pinyin_keys
 from gridgov.places.models import Building, Dwelling
 
-RESIDENT_FIELDS = (
-    "household",
+# Resident fields stored as typed (numbers are stored protected, names with pinyin keys).
+RESIDENT_PLAIN_FIELDS = (
     "name",
     "id_type",
-    "id_masked",
     "sex",
     "birth_date",
     "ethnicity",
-    "phone_masked",
     "relation",
     "registration",
     "origin",
@@ -46,25 +44,8 @@ RESIDENT_FIELDS = (
     "status",
     "status_date",
 )
+RESIDENT_FIELDS = ("household", *RESIDENT_PLAIN_FIELDS, "id_masked", "phone_masked")
 HOUSEHOLD_FIELDS = ("number", "kind", "dwelling", "head", "phone_masked")
-_PLAIN = (
-    "name",
-    "id_type",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "relation",
-    "registration",
-    "origin",
-    "arrival_date",
-    "permit_number",
-    "permit_expiry",
-    "education",
-    "occupation",
-    "work_unit",
-    "status",
-    "status_date",
-)
 
 
 def _in_scope(actor, obj, capability: str = "people.edit"):
@@ -139,7 +120,7 @@ def create_household(actor, dwelling: Dwelling, values: dict) -> Household:
 
 
 def _apply_resident_values(resident: Resident, values: dict) -> None:
-    for field in _PLAIN:
+    for field in RESIDENT_PLAIN_FIELDS:
         if field in values:
             setattr(resident, field, values[field])
     resident.name_pinyin, resident.name_initials = pinyin_keys(resident.name)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.core.protect import blind_index, protect
 from gridgov.people import rules
+from gridgov.people.actions import RESIDENT_PLAIN_FIELDS
 from gridgov.people.choices import IdType, Relation, ResidentStatus
 from gridgov.people.import_checks import PLACE, Plan, chunks, insert, move_below, place_of
 from gridgov.people.models import (
@@ -123,24 +124,7 @@ class HouseholdPlan(Plan):
 
 class ResidentPlan(Plan):
     model = Resident
-    plain = (
-        "name",
-        "id_type",
-        "sex",
-        "birth_date",
-        "ethnicity",
-        "relation",
-        "registration",
-        "origin",
-        "arrival_date",
-        "permit_number",
-        "permit_expiry",
-        "education",
-        "occupation",
-        "work_unit",
-        "status",
-        "status_date",
-    )
+    plain = RESIDENT_PLAIN_FIELDS
     # The ID number decides sex and birth date: any of the four columns sets all four.
     IDENTITY = frozenset({"id_type", "id_number", "sex", "birth_date"})
 
