@@ -23,7 +23,7 @@ from gridgov.people.models import (
     Resident,
 )
 from gridgov.people.text import pinyin_keys
-from gridgov.places.models import Building, Dwelling
+from gridgov.places.models import Building, Dwelling, move_to_place
 
 # Resident fields stored as typed (numbers are stored protected, names with pinyin keys).
 RESIDENT_PLAIN_FIELDS = (
@@ -54,14 +54,6 @@ def _in_scope(actor, obj, capability: str = "people.edit"):
         raise ActionError(_("记录不存在或不在您的管辖范围内。"), status=404)
 
 
-def _copy_place(target, source) -> None:
-    target.grid_id, target.community_id, target.street_id = (
-        source.grid_id,
-        source.community_id,
-        source.street_id,
-    )
-
-
 def _event(actor, household, kind, on, resident=None, note="") -> HouseholdEvent:
     event = HouseholdEvent(
         household=household,
@@ -71,7 +63,7 @@ def _event(actor, household, kind, on, resident=None, note="") -> HouseholdEvent
         note=note[:300],
         actor=actor,
     )
-    _copy_place(event, household)
+    event.place_like(household)
     event.save()
     return event
 
@@ -100,7 +92,7 @@ def create_household(actor, dwelling: Dwelling, values: dict) -> Household:
         phone_index=phone.index,
         phone_masked=phone.masked,
     )
-    _copy_place(household, dwelling)
+    household.place_like(dwelling)
     try:
         with transaction.atomic():
             household.save()
@@ -154,7 +146,7 @@ def add_resident(
     """A new member of a household (born here, moved in, or first recorded)."""
     _in_scope(actor, household)
     resident = Resident(household=household)
-    _copy_place(resident, household)
+    resident.place_like(household)
     _apply_resident_values(resident, values)
     _check_unique_id(resident)
     try:
@@ -297,20 +289,12 @@ def move_household(
     old = household.dwelling
     with transaction.atomic():
         household.dwelling = dwelling
-        _copy_place(household, dwelling)
+        household.place_like(dwelling)
         household.save()
         _refresh_household_count(old.building_id)
         _refresh_household_count(dwelling.building_id)
-        household.members.update(
-            grid_id=dwelling.grid_id,
-            community_id=dwelling.community_id,
-            street_id=dwelling.street_id,
-        )
-        FocusMembership.objects.filter(resident__household=household).update(
-            grid_id=dwelling.grid_id,
-            community_id=dwelling.community_id,
-            street_id=dwelling.street_id,
-        )
+        move_to_place(household.members.all(), dwelling.place)
+        move_to_place(FocusMembership.objects.filter(resident__household=household), dwelling.place)
         _event(
             actor,
             household,
@@ -342,7 +326,7 @@ def add_focus(
     if not group.is_active:
         raise ActionError(_("“%(group)s”已停用。") % {"group": group.name}, "group")
     membership = FocusMembership(resident=resident, group=group, details=details or {}, since=since)
-    _copy_place(membership, resident)
+    membership.place_like(resident)
     try:
         with transaction.atomic():
             membership.save()

@@ -23,7 +23,7 @@ from gridgov.core.protect import blind_index, normalise, protect, reveal
 from gridgov.core.scope import scope_of
 from gridgov.people.imports import RowProblem, Sheet, shown_value
 from gridgov.people.models import HouseholdEvent
-from gridgov.places.models import Building
+from gridgov.places.models import Building, move_to_place
 
 BATCH = 2000
 # Keys per `IN (…)` lookup: well under every database's parameter limit.
@@ -58,11 +58,10 @@ def chunks(items, size: int = CHUNK):
 
 
 def place_of(record) -> tuple[int, int, int]:
-    return (record.grid_id, record.community_id, record.street_id)
+    return record.place
 
 
-def move_below(queryset, place: tuple[int, int, int]) -> None:
-    queryset.update(grid_id=place[0], community_id=place[1], street_id=place[2])
+move_below = move_to_place
 
 
 class Plan:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gridgov.people import building_views
+from gridgov.people import building_views, io_views, list_views, search_views
 from gridgov.people import household_views as households
 
 app_name = "people"
@@ -39,8 +39,6 @@ urlpatterns += [
 ]
 
 # Excel import and export of base data (templates, report, downloads).
-from gridgov.people import io_views  # noqa: E402
-
 urlpatterns += [
     path("import/", io_views.people_import, name="import"),
     path("import/report/<str:report_id>.xlsx", io_views.import_report, name="import_report"),
@@ -50,8 +48,6 @@ urlpatterns += [
 ]
 
 # Search and the lists of base data.
-from gridgov.people import list_views, search_views  # noqa: E402
-
 urlpatterns += [
     path("search/", search_views.search, name="search"),
     path("residents/", list_views.resident_list, name="resident_list"),

@@ -395,11 +395,7 @@ def create_dwelling(actor, building: Building, values: dict) -> Dwelling:
         "fire_check_passed",
     )
     dwelling = Dwelling(building=building, **{k: values[k] for k in fields if k in values})
-    dwelling.grid_id, dwelling.community_id, dwelling.street_id = (
-        building.grid_id,
-        building.community_id,
-        building.street_id,
-    )
+    dwelling.place_like(building)
     try:
         with transaction.atomic():
             dwelling.save()

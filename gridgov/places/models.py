@@ -117,6 +117,15 @@ class InGrid(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def place(self) -> tuple[int, int, int]:
+        """(grid, community, street) ids: what the scope rule filters on."""
+        return (self.grid_id, self.community_id, self.street_id)
+
+    def place_like(self, other: "InGrid") -> None:
+        """Put this record where `other` is (a resident where its household is)."""
+        self.grid_id, self.community_id, self.street_id = other.place
+
     def place_in(self, grid: "Area") -> None:
         """Put the record in `grid` (whose parent path must be loaded) and copy the ids."""
         if grid.level != Level.GRID:
@@ -124,6 +133,11 @@ class InGrid(models.Model):
         codes = grid.ancestors_codes()
         self.grid = grid
         self.community_id, self.street_id = _area_ids(codes[-1], codes[-2])
+
+
+def move_to_place(queryset, place: tuple[int, int, int]) -> None:
+    """Move every record of an InGrid queryset to a (grid, community, street) place."""
+    queryset.update(grid_id=place[0], community_id=place[1], street_id=place[2])
 
 
 def _area_ids(community_code: str, street_code: str) -> tuple[int, int]:
