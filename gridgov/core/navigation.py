@@ -22,6 +22,7 @@ NAV_ITEMS = (
     NavItem(_("工作台"), "home", None, "house"),
     NavItem(_("网格架构"), "places:area_tree", "areas.view", "diagram-3"),
     NavItem(_("人口查询"), "people:search", "people.view", "search"),
+    NavItem(_("导入导出"), "people:import", "people.import", "file-earmark-spreadsheet"),
     NavItem(_("账号管理"), "accounts:user_list", "accounts.manage", "people"),
     NavItem(_("审计日志"), "core:audit_list", "audit.view", "journal-text"),
 )
