@@ -23,7 +23,7 @@ from gridgov.core.protect import blind_index, normalise, protect, reveal
 from gridgov.core.scope import scope_of
 from gridgov.people.imports import RowProblem, Sheet, shown_value
 from gridgov.people.models import HouseholdEvent
-from gridgov.places.models import Building, move_to_place
+from gridgov.places.models import Building
 
 BATCH = 2000
 # Keys per `IN (…)` lookup: well under every database's parameter limit.
@@ -55,13 +55,6 @@ def chunks(items, size: int = CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def place_of(record) -> tuple[int, int, int]:
-    return record.place
-
-
-move_below = move_to_place
 
 
 class Plan:

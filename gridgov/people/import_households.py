@@ -11,7 +11,7 @@ from gridgov.core.protect import blind_index, protect
 from gridgov.people import rules
 from gridgov.people.actions import RESIDENT_PLAIN_FIELDS
 from gridgov.people.choices import IdType, Relation, ResidentStatus
-from gridgov.people.import_checks import PLACE, Plan, chunks, insert, move_below, place_of
+from gridgov.people.import_checks import PLACE, Plan, chunks, insert
 from gridgov.people.models import (
     FocusMembership,
     Household,
@@ -20,7 +20,7 @@ from gridgov.people.models import (
     Resident,
 )
 from gridgov.people.text import pinyin_keys
-from gridgov.places.models import Building, Dwelling
+from gridgov.places.models import Building, Dwelling, move_to_place
 
 
 class HouseholdPlan(Plan):
@@ -87,16 +87,14 @@ class HouseholdPlan(Plan):
 
     def after_write(self) -> None:
         events = [
-            self.event(
-                place_of(h), h.pk, HouseholdEventKind.CREATED, self.today, None, _("导入建档")
-            )
+            self.event(h.place, h.pk, HouseholdEventKind.CREATED, self.today, None, _("导入建档"))
             for h in self.new
         ]
         note = _("导入时更换了房屋")
         for household, _old in self.moved:
-            place = place_of(household)
-            move_below(Resident.objects.filter(household=household), place)
-            move_below(FocusMembership.objects.filter(resident__household=household), place)
+            place = household.place
+            move_to_place(Resident.objects.filter(household=household), place)
+            move_to_place(FocusMembership.objects.filter(resident__household=household), place)
             events.append(
                 self.event(place, household.pk, HouseholdEventKind.MOVED_DWELLING, None, None, note)
             )
@@ -242,7 +240,7 @@ class ResidentPlan(Plan):
         touched |= {old for _r, old, _s in self.transitions if old}
         places = {}
         for chunk in chunks(touched):
-            places.update((h.pk, place_of(h)) for h in Household.objects.filter(pk__in=chunk))
+            places.update((h.pk, h.place) for h in Household.objects.filter(pk__in=chunk))
         events = []
         for resident, old_household, old_status in self.transitions:
             events.extend(self.history(resident, old_household, old_status, places))
@@ -250,10 +248,10 @@ class ResidentPlan(Plan):
         moved = defaultdict(list)
         for resident, old_household, _s in self.transitions:
             if old_household and old_household != resident.household_id:
-                moved[place_of(resident)].append(resident.pk)
+                moved[resident.place].append(resident.pk)
         for place, ids in moved.items():
             for chunk in chunks(ids):
-                move_below(FocusMembership.objects.filter(resident_id__in=chunk), place)
+                move_to_place(FocusMembership.objects.filter(resident_id__in=chunk), place)
         refresh_households(touched)
 
     def history(self, resident, old_household, old_status, places) -> list:

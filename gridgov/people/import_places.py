@@ -10,10 +10,10 @@ from shapely.geometry import Point
 
 from gridgov.core.scope import area_path_q
 from gridgov.people import rules
-from gridgov.people.import_checks import Plan, chunks, move_below, place_of
+from gridgov.people.import_checks import Plan, chunks
 from gridgov.people.models import FocusMembership, Household, Organization, Resident
 from gridgov.places.geometry import parse_boundary
-from gridgov.places.models import Area, Building, Dwelling, Level
+from gridgov.places.models import Area, Building, Dwelling, Level, move_to_place
 
 
 class GridFinder:
@@ -94,15 +94,15 @@ class BuildingPlan(Plan):
     def after_write(self) -> None:
         """A building that moved to another grid takes everything in it along."""
         for building in self.moved:
-            place = place_of(building)
-            move_below(Dwelling.objects.filter(building=building), place)
-            move_below(Household.objects.filter(dwelling__building=building), place)
-            move_below(Resident.objects.filter(household__dwelling__building=building), place)
-            move_below(
+            place = building.place
+            move_to_place(Dwelling.objects.filter(building=building), place)
+            move_to_place(Household.objects.filter(dwelling__building=building), place)
+            move_to_place(Resident.objects.filter(household__dwelling__building=building), place)
+            move_to_place(
                 FocusMembership.objects.filter(resident__household__dwelling__building=building),
                 place,
             )
-            move_below(Organization.objects.filter(building=building), place)
+            move_to_place(Organization.objects.filter(building=building), place)
 
 
 class DwellingPlan(Plan):

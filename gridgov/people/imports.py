@@ -102,8 +102,8 @@ def _workbook(path_or_file):
     from gridgov.places.actions import ImportRejected as FileRefused
 
     try:
-        data = area_io._read_limited(path_or_file)
-        return data, area_io._open_workbook(data)
+        data = area_io.read_limited(path_or_file)
+        return data, area_io.open_workbook(data)
     except FileRefused as exc:
         raise ImportRejected([RowProblem(0, "", "", p.message) for p in exc.problems]) from None
 

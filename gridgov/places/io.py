@@ -76,7 +76,7 @@ def column_label(column: str) -> str:
 # Reading -----------------------------------------------------------------------------
 
 
-def _read_limited(path_or_file) -> bytes:
+def read_limited(path_or_file) -> bytes:
     """The file's bytes, refusing anything above IMPORT_MAX_BYTES without reading it all."""
     limit = settings.IMPORT_MAX_BYTES
     if isinstance(path_or_file, str | Path):
@@ -100,7 +100,7 @@ def read_area_file(path_or_file, filename: str) -> list[dict]:
     suffix = Path(filename or "").suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise file_problem(_("只能导入 .geojson、.json 或 .xlsx 文件。"))
-    data = _read_limited(path_or_file)
+    data = read_limited(path_or_file)
     if suffix == XLSX_SUFFIX:
         return _read_xlsx(data)
     return _read_geojson(data)
@@ -141,7 +141,7 @@ def _read_geojson(data: bytes) -> list[dict]:
     return rows
 
 
-def _open_workbook(data: bytes):
+def open_workbook(data: bytes):
     if not data.startswith(ZIP_MAGIC):
         raise file_problem(_("文件内容不是 Excel（.xlsx）表格。"))
     try:
@@ -172,7 +172,7 @@ def _header_map(header: tuple) -> dict[str, int]:
 
 
 def _read_xlsx(data: bytes) -> list[dict]:
-    workbook = _open_workbook(data)
+    workbook = open_workbook(data)
     try:
         sheet = workbook.worksheets[0]
         # Some tools write a wrong size into the file; read what is really there.
