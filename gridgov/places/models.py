@@ -96,10 +96,6 @@ class Area(models.Model):
     def ancestors_codes(self) -> list[str]:
         return [code for code in self.path.split("/") if code][:-1]
 
-    @property
-    def level_label(self) -> str:
-        return Level(self.level).label
-
 
 class InGrid(models.Model):
     """Base of every record that belongs to a grid: it carries the ids of its grid,

@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from gridgov.core.scope import scope_of
 from gridgov.places.models import Area, Level
@@ -17,7 +17,7 @@ def scope_roots(user) -> list[Area]:
 
 
 def children_with_counts(areas) -> list[Area]:
-    """Children of `areas`, each with `n_children` and `n_grids` below it."""
+    """Children of `areas`, each with `n_children`, the number of its own children."""
     return list(
         Area.objects.without_boundary()
         .filter(parent__in=areas)
@@ -34,14 +34,6 @@ def level_counts(user) -> dict[str, int]:
     counts = {level.value: 0 for level in Level}
     counts.update({row["level"]: row["n"] for row in rows})
     return counts
-
-
-def search_areas(user, text: str, limit: int = 20):
-    text = (text or "").strip()
-    qs = Area.objects.visible_to(user)
-    if text:
-        qs = qs.filter(Q(code__startswith=text) | Q(name__contains=text))
-    return qs.order_by("code")[:limit]
 
 
 class AreaSummary:
