@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "gridgov.places",
     "gridgov.accounts",
     "gridgov.people",
+    "gridgov.cases",
     "gridgov.demo",
 ]
 
@@ -166,6 +167,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Uploaded case photos: never served as static files, only through a view that checks
+# the case is in the user's scope.
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+PHOTO_MAX_BYTES = env_int("GRIDGOV_PHOTO_MAX_MB", 10, minimum=1) * 1024 * 1024
+# Where SMS go: the logging sender writes them to the log (masked) and the outbox table.
+SMS_SENDER = env_str("GRIDGOV_SMS_SENDER", "gridgov.cases.sms.LoggingSender")
+# Public address used in links sent to residents (rating links).
+SITE_URL = env_str("GRIDGOV_SITE_URL", "http://127.0.0.1:8000")
+
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start without it
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -41,23 +41,41 @@ _VIEW = frozenset({"areas.view", "home.view"})
 _PEOPLE = frozenset({"people.view"})
 _PEOPLE_EDIT = _PEOPLE | {"people.edit"}
 _PEOPLE_MANAGE = _PEOPLE_EDIT | {"people.reveal"}
+# The case loop: who sees cases, reports them, runs the dispatch board, works a
+# department's queue, and keeps the reference tables (categories, calendar).
+_CASES = frozenset({"cases.view"})
+_CASES_REPORT = _CASES | {"cases.report"}
+_CASES_DISPATCH = _CASES_REPORT | {"cases.dispatch"}
 
 ROLE_RULES: dict[str, RoleRule] = {
     Role.SYSTEM_ADMIN: RoleRule(
-        _VIEW | {"accounts.manage", "areas.manage", "areas.manage_top"},
+        _VIEW | {"accounts.manage", "areas.manage", "areas.manage_top", "cases.reference"},
         sees_data=False,
         levels=("district", "street"),
     ),
-    Role.STREET_LEADER: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("district", "street")),
+    Role.STREET_LEADER: RoleRule(
+        _VIEW | _PEOPLE | _CASES_REPORT, sees_data=True, levels=("district", "street")
+    ),
     Role.STREET_STAFF: RoleRule(
-        _VIEW | _PEOPLE_MANAGE | {"areas.manage", "people.import"},
+        _VIEW
+        | _PEOPLE_MANAGE
+        | _CASES_DISPATCH
+        | {"areas.manage", "people.import", "cases.reference"},
         sees_data=True,
         levels=("street",),
     ),
-    Role.DISPATCHER: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street",)),
-    Role.COMMUNITY_STAFF: RoleRule(_VIEW | _PEOPLE_MANAGE, sees_data=True, levels=("community",)),
-    Role.GRID_WORKER: RoleRule(_VIEW | _PEOPLE_EDIT, sees_data=True, levels=("grid",)),
-    Role.DEPARTMENT_STAFF: RoleRule(_VIEW, sees_data=False, by_department=True, levels=()),
+    Role.DISPATCHER: RoleRule(
+        _VIEW | _PEOPLE | _CASES_DISPATCH, sees_data=True, levels=("street",)
+    ),
+    Role.COMMUNITY_STAFF: RoleRule(
+        _VIEW | _PEOPLE_MANAGE | _CASES_DISPATCH, sees_data=True, levels=("community",)
+    ),
+    Role.GRID_WORKER: RoleRule(
+        _VIEW | _PEOPLE_EDIT | _CASES_REPORT, sees_data=True, levels=("grid",)
+    ),
+    Role.DEPARTMENT_STAFF: RoleRule(
+        _VIEW | _CASES | {"cases.handle"}, sees_data=False, by_department=True, levels=()
+    ),
     Role.HALL_CLERK: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street",)),
     Role.HALL_APPROVER: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street",)),
     Role.PARTY_STAFF: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street", "community")),

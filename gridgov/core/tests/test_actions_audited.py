@@ -1,4 +1,5 @@
-"""Every action writes its audit row: each public function of every `actions.py`
+"""Every action writes its audit row: each public function of every `actions.py` (or
+`*_actions.py`, where an app splits them)
 calls `audit.record` (or, for reads of sensitive data, `audit.log_access`), directly
 or through another function of the same module.
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ACTION_MODULES = sorted(ROOT.glob("*/actions.py"))
+ACTION_MODULES = sorted([*ROOT.glob("*/actions.py"), *ROOT.glob("*/*_actions.py")])
 
 
 def _calls(function: ast.FunctionDef) -> set[str]:
@@ -46,7 +47,7 @@ def test_there_are_action_modules():
     assert {p.parent.name for p in ACTION_MODULES} >= {"core", "places", "accounts"}
 
 
-@pytest.mark.parametrize("path", ACTION_MODULES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("path", ACTION_MODULES, ids=lambda p: f"{p.parent.name}.{p.stem}")
 def test_every_public_action_writes_an_audit_row(path):
     assert _unaudited(path) == []
 
