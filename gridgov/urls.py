@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("gridgov.accounts.urls")),
     path("areas/", include("gridgov.places.urls")),
     path("people/", include("gridgov.people.urls")),
+    path("cases/", include("gridgov.cases.urls")),
     path("audit/", include("gridgov.core.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

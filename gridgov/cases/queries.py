@@ -1,0 +1,129 @@
+"""Reads of the case loop that pages, the API and exports share: the filtered list, and
+open cases near a point (the duplicate warning at report time)."""
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from gridgov.cases.choices import OPEN_STATUSES, Level, Source, Status
+from gridgov.cases.models import Case
+
+DUPLICATE_RADIUS_M = 50
+_M_PER_DEG_LAT = 111_320.0
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """The filters of the case list (page, API and export read the same ones)."""
+
+    status: str = ""
+    category: str = ""  # a category code; a big class matches its sub-classes
+    grid: int | None = None
+    community: int | None = None
+    department: int | None = None
+    source: str = ""
+    level: str = ""
+    overdue: bool = False
+    open_only: bool = False
+    reported_from: dt.date | None = None
+    reported_to: dt.date | None = None
+    q: str = ""  # case number or words of the title
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_filters(params) -> CaseFilters:
+    """Filters from query parameters; values that make no sense are ignored."""
+    status = params.get("status", "")
+    source = params.get("source", "")
+    level = params.get("level", "")
+    return CaseFilters(
+        status=status if status in Status.values else "",
+        category=(params.get("category") or "").strip()[:20],
+        grid=_int(params.get("grid")),
+        community=_int(params.get("community")),
+        department=_int(params.get("department")),
+        source=source if source in Source.values else "",
+        level=level if level in Level.values else "",
+        overdue=params.get("overdue") in ("1", "true", "on"),
+        open_only=params.get("open") in ("1", "true", "on"),
+        reported_from=_date(params.get("from")),
+        reported_to=_date(params.get("to")),
+        q=(params.get("q") or "").strip()[:50],
+    )
+
+
+def filtered_cases(user, filters: CaseFilters, now: dt.datetime | None = None):
+    """The cases `user` may see that match the filters, newest first."""
+    qs = Case.objects.visible_to(user)
+    f = filters
+    if f.overdue:
+        qs = qs.overdue(now)
+    elif f.open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        field = "category__code" if len(f.category) > 3 else "category__code__startswith"
+        qs = qs.filter(**{field: f.category})
+    for name in ("grid", "community", "department"):
+        if getattr(f, name) is not None:
+            qs = qs.filter(**{f"{name}_id": getattr(f, name)})
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.level:
+        qs = qs.filter(level=f.level)
+    tz = timezone.get_current_timezone()
+    if f.reported_from:
+        qs = qs.filter(reported_at__gte=dt.datetime.combine(f.reported_from, dt.time(), tz))
+    if f.reported_to:
+        end = dt.datetime.combine(f.reported_to + dt.timedelta(days=1), dt.time(), tz)
+        qs = qs.filter(reported_at__lt=end)
+    if f.q:
+        qs = (
+            qs.filter(Q(number=f.q) | Q(title__contains=f.q))
+            if not f.q.isdigit()
+            else qs.filter(number__startswith=f.q)
+        )
+    return qs.select_related("category", "grid", "department").order_by("-id")
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Metres between two nearby points (equirectangular; exact enough within a street)."""
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    y = math.radians(lat2 - lat1)
+    return 6_371_000 * math.hypot(x, y)
+
+
+def nearby_open(user, category, lon: float, lat: float, radius_m: float = DUPLICATE_RADIUS_M):
+    """Open cases of the same category within `radius_m` of a point, nearest first: what
+    the reporter is warned about before sending a likely duplicate."""
+    dlat = radius_m / _M_PER_DEG_LAT
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    candidates = (
+        Case.objects.visible_to(user)
+        .filter(
+            status__in=OPEN_STATUSES,
+            category__code=category.code,
+            lon__range=(lon - dlon, lon + dlon),
+            lat__range=(lat - dlat, lat + dlat),
+        )
+        .only("id", "number", "title", "status", "lon", "lat", "reported_at")
+    )
+    near = [(distance_m(lon, lat, c.lon, c.lat), c) for c in candidates]
+    return [c for d, c in sorted(near, key=lambda pair: pair[0]) if d <= radius_m]

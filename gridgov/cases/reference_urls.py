@@ -1,0 +1,3 @@
+"""URLs of the case loop: reference pages."""
+
+urlpatterns = []
