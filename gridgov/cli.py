@@ -121,7 +121,7 @@ def cmd_demo(args) -> int:
 
     print("正在准备演示数据库……")
     _manage("migrate", "--verbosity", "0")
-    accounts = load_demo(args.password, scale=args.scale, out=sys.stdout)
+    accounts = load_demo(args.password, scale=args.scale, out=sys.stdout, cases=args.cases)
     print_accounts(accounts, args.password)
     if args.no_serve:
         return 0
@@ -204,6 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="N streets of the Nanhua West shape side by side (benchmarks; 20 ≈ 1.2 M residents)",
+    )
+    demo.add_argument(
+        "--cases",
+        type=int,
+        default=None,
+        metavar="N",
+        help="cases of the first street over the last year (default 30,000; 300,000 for the "
+        "case_list benchmark)",
     )
     demo.set_defaults(func=cmd_demo)
 

@@ -84,6 +84,7 @@ def _format(result: Result) -> str:
 
 def run(only: str | None = None, json_path: str | None = None) -> int:
     from gridgov.bench import benchmarks  # noqa: F401  (registers the benchmarks)
+    from gridgov.bench import cases as _cases  # noqa: F401  (the case loop)
     from gridgov.bench import pages as _pages  # noqa: F401  (search, household file)
     from gridgov.bench import people as _people  # noqa: F401  (base-data import)
 

@@ -37,8 +37,10 @@ from gridgov.accounts.models import Department, RoleAssignment, User
 from gridgov.accounts.roles import Role
 from gridgov.core import audit
 from gridgov.core.errors import ActionError
+from gridgov.demo import cases as demo_cases
 from gridgov.demo.accounts import ACCOUNTS, DEFAULT_PASSWORD, DEPARTMENTS, AccountSpec
-from gridgov.demo.areas import DISTRICT_CODE, DISTRICT_NAME, build_tree
+from gridgov.demo.areas import DISTRICT_CODE, DISTRICT_NAME, STREET_CODE, build_tree
+from gridgov.demo.cases import load_cases
 from gridgov.demo.population import load_population
 from gridgov.places.actions import AUDIT_FIELDS, import_areas
 from gridgov.places.models import Area, Level
@@ -47,12 +49,17 @@ AccountRow = tuple[str, str, str, str]  # username, full name, role label, place
 
 
 def load_demo(
-    password: str = DEFAULT_PASSWORD, scale: int = 1, households: int | None = None, out=None
+    password: str = DEFAULT_PASSWORD,
+    scale: int = 1,
+    households: int | None = None,
+    out=None,
+    cases: int | None = None,
 ) -> list[AccountRow]:
     """Create the Nanhua West areas, departments and demo accounts, then its population
     (and, with `scale` > 1, that many streets of the same shape; `households` per street
-    overrides the default 20,000); return the accounts as (username, full name, role,
-    place) for printing. Progress of the population goes to `out` if given."""
+    overrides the default 20,000) and a year of its cases (`cases` overrides the 30,000
+    of the first street; the others get none); return the accounts as (username, full
+    name, role, place) for printing. Progress goes to `out` if given."""
     first = ACCOUNTS[0]
     try:
         validate_password(password, User(username=first.username, full_name=first.full_name))
@@ -64,6 +71,10 @@ def load_demo(
         departments = {d.name: d for d in _ensure_departments(admin)}
         accounts = [_ensure_account(admin, spec, password, departments) for spec in ACCOUNTS]
     load_population(admin, scale, households, out)
+    street = Area.objects.get(code=STREET_CODE)
+    written = load_cases(street, demo_cases.DEFAULT_CASES if cases is None else cases)
+    if out and written:
+        out.write(f"{street.name}：{written:,} 件案件\n")
     return accounts
 
 

@@ -7,3 +7,4 @@ import pytest
 @pytest.fixture(autouse=True)
 def _small_demo_population(monkeypatch):
     monkeypatch.setattr("gridgov.demo.population.DEFAULT_HOUSEHOLDS", 40)
+    monkeypatch.setattr("gridgov.demo.cases.DEFAULT_CASES", 60)

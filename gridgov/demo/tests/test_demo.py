@@ -154,7 +154,9 @@ def test_load_demo_writes_everything_through_audited_actions_and_runs_twice(db):
     accounts = load_demo()
     first = _counts()
     assert first["areas"] == 93 and first["departments"] == len(DEPARTMENTS)
-    assert first["users"] == first["assignments"] == len(ACCOUNTS) == 12
+    # The printed accounts, then one grid worker for each other grid and a staff member
+    # for each department without one (no password: they work the demo's cases).
+    assert first["users"] == first["assignments"] == len(ACCOUNTS) + 78 + len(DEPARTMENTS) - 1
     admin = User.objects.get(username="admin")
     imported = AuditEntry.objects.filter(action="area.import", actor=admin)
     assert imported.count() == 93  # the district too: made bare at bootstrap, then imported

@@ -1,0 +1,91 @@
+"""Benchmarks of the case loop: reporting through the API, the filtered case list and
+the dispatch board, over real sockets against the `serve` gunicorn.
+
+`case_list` is meant for a large database: `gridgov demo --cases 300000` gives the
+first street 300,000 cases (the figure the issue sets); the case count is printed
+with the figures.
+"""
+
+import json
+import random
+from urllib.parse import urlencode
+
+from gridgov.bench import BenchContext, benchmark
+from gridgov.bench.benchmarks import _ensure_demo, _session_cookie
+from gridgov.bench.http import Request, load, with_returned_cookies
+
+
+def _dispatcher_cookie(ctx: BenchContext) -> str:
+    return with_returned_cookies(ctx.server.port, "/cases/", _session_cookie("dispatcher"))
+
+
+@benchmark("case_report", floor="http_floor", description="grid workers report cases (API)")
+def case_report(ctx: BenchContext):
+    from gridgov.accounts.actions import create_token
+    from gridgov.accounts.models import User
+    from gridgov.cases.models import Category
+    from gridgov.places.models import Building
+
+    _ensure_demo()
+    worker = User.objects.get(username="gridworker")
+    _token, secret = create_token(worker, "benchmark")
+    grid_id = worker.scope.grid_ids and next(iter(worker.scope.grid_ids))
+    points = list(Building.objects.filter(grid_id=grid_id).values_list("lon", "lat")[:50])
+    codes = list(Category.objects.current().exclude(parent_code="").values_list("code", flat=True))
+    rng = random.Random(11)
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+
+    def make_request(n: int) -> Request:
+        lon, lat = points[n % len(points)]
+        body = {
+            "category": codes[n % len(codes)],
+            "title": f"巡查发现问题 {n}",
+            "lon": lon + rng.uniform(-0.00005, 0.00005),
+            "lat": lat + rng.uniform(-0.00005, 0.00005),
+        }
+        return Request("POST", "/api/v1/cases/", headers, json.dumps(body).encode())
+
+    return load("case_report", ctx.server.port, make_request=make_request, expect=201)
+
+
+@benchmark("case_list", floor="http_floor", description="the filtered case list (dispatcher)")
+def case_list(ctx: BenchContext):
+    from gridgov.cases.models import Case
+    from gridgov.places.models import Area, Level
+
+    _ensure_demo()
+    headers = {"Cookie": _dispatcher_cookie(ctx)}
+    grids = list(Area.objects.filter(level=Level.GRID).values_list("pk", flat=True)[:79])
+    communities = list(Area.objects.filter(level=Level.COMMUNITY).values_list("pk", flat=True))
+    numbers = list(Case.objects.order_by("?").values_list("number", flat=True)[:50])
+    filters = [
+        ("all", lambda n: {}),
+        ("open", lambda n: {"open": "1"}),
+        ("overdue", lambda n: {"overdue": "1"}),
+        ("status", lambda n: {"status": ("dispatched", "closed", "handled")[n % 3]}),
+        ("category", lambda n: {"category": ("E01", "C0101", "G05")[n % 3]}),
+        ("grid", lambda n: {"grid": grids[n % len(grids)]}),
+        ("community_open", lambda n: {"community": communities[n % len(communities)], "open": "1"}),
+        ("month", lambda n: {"from": "2026-06-01", "to": "2026-06-30"}),
+        ("number", lambda n: {"q": numbers[n % len(numbers)]}),
+        ("page_5", lambda n: {"page": 5}),
+    ]
+
+    def make_request(n: int) -> Request:
+        kind, params = filters[n % len(filters)]
+        return Request("GET", f"/cases/?{urlencode(params(n // len(filters)))}", headers, kind=kind)
+
+    result = load("case_list", ctx.server.port, make_request=make_request)
+    result.notes["cases"] = Case.objects.count()
+    return result
+
+
+@benchmark("dispatch_board", floor="http_floor", description="the command center's board")
+def dispatch_board(ctx: BenchContext):
+    from gridgov.cases.models import Case
+
+    _ensure_demo()
+    headers = {"Cookie": _dispatcher_cookie(ctx)}
+    result = load("dispatch_board", ctx.server.port, "/cases/board/", headers=headers)
+    result.notes["open_cases"] = Case.objects.open().count()
+    return result
