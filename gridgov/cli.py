@@ -63,6 +63,11 @@ def worker_argv() -> list[str]:
     return [sys.executable, "-m", "django", "db_worker", "--queue-name", "*"]
 
 
+def sweep_argv() -> list[str]:
+    """The case loop's minute sweep: reminders, escalation of overdue cases, evaluation."""
+    return [sys.executable, "-m", "django", "case_sweep", "--loop", "60"]
+
+
 def _run_together(commands: list[list[str]]) -> int:
     """Start the processes side by side; Ctrl-C (or one dying) stops them all."""
     procs = [subprocess.Popen(cmd) for cmd in commands]
@@ -93,13 +98,13 @@ def cmd_serve(args) -> int:
     print(f"gridgov 正在 http://127.0.0.1:{args.port} 提供服务（Ctrl-C 停止）")
     commands = [gunicorn_argv(args.port)]
     if getattr(args, "with_worker", False):
-        commands.append(worker_argv())
+        commands += [worker_argv(), sweep_argv()]
     return _run_together(commands)
 
 
 def cmd_worker(args) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
-    return subprocess.call(worker_argv())
+    return _run_together([worker_argv(), sweep_argv()])
 
 
 def _scale(text: str) -> int:

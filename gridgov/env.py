@@ -68,6 +68,9 @@ def env_database(name: str, sqlite_path: Path) -> dict:
             "NAME": sqlite_path,
             # Keep each worker's connection: opening one re-runs the PRAGMAs below.
             "CONN_MAX_AGE": 600,
+            # Tests use a file too: an in-memory database makes a second connection fail
+            # at once ("table is locked") instead of waiting, so concurrency can't be tested.
+            "TEST": {"NAME": str(Path(sqlite_path).with_name("test_gridgov.sqlite3"))},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

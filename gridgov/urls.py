@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gridgov.api import api
+from gridgov.cases import rating_views
 from gridgov.core import views as core_views
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("areas/", include("gridgov.places.urls")),
     path("people/", include("gridgov.people.urls")),
     path("cases/", include("gridgov.cases.urls")),
+    path("r/<str:token>", rating_views.rate, name="case_rate"),
     path("audit/", include("gridgov.core.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -314,9 +314,10 @@ def rate_by_token(token: str, rating: str, comment: str = "") -> Case:
     return _apply(RESIDENT, case, "rate", {"rating": rating, "comment": comment})
 
 
-def system_move(case: Case, action: str, **inputs) -> Case:
-    """A move the task worker makes (escalating overdue cases, evaluating)."""
-    return _apply(None, case, action, inputs)
+def system_move(case: Case, action: str, *, now=None, **inputs) -> Case:
+    """A move the task worker makes (escalating overdue cases, evaluating), at the
+    sweep's `now` so its timeline and due times agree with what the sweep saw."""
+    return _apply(None, case, action, inputs, now=now)
 
 
 def bulk_dispatch(actor, cases, department, due_at=None) -> tuple[list[Case], list[tuple]]:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gridgov.cases.choices import OPEN_STATUSES, Level, Source, Status
-from gridgov.cases.models import Case
+from gridgov.cases.models import Case, Category
 
 DUPLICATE_RADIUS_M = 50
 _M_PER_DEG_LAT = 111_320.0
@@ -33,11 +33,15 @@ class CaseFilters:
     q: str = ""  # case number or words of the title
 
 
+_MAX_ID = 2**31 - 1  # larger ids exist nowhere, and SQLite overflows on them
+
+
 def _int(value):
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is None or 0 < number <= _MAX_ID else None
 
 
 def _date(value):
@@ -79,8 +83,11 @@ def filtered_cases(user, filters: CaseFilters, now: dt.datetime | None = None):
     if f.status:
         qs = qs.filter(status=f.status)
     if f.category:
-        field = "category__code" if len(f.category) > 3 else "category__code__startswith"
-        qs = qs.filter(**{field: f.category})
+        # A subquery on the category ids, not a join: the case table is then read
+        # through its category index (several times faster at 300,000 cases).
+        lookup = "code" if len(f.category) > 3 else "code__startswith"
+        categories = Category.objects.filter(**{lookup: f.category}).values("id")
+        qs = qs.filter(category_id__in=categories)
     for name in ("grid", "community", "department"):
         if getattr(f, name) is not None:
             qs = qs.filter(**{f"{name}_id": getattr(f, name)})
@@ -98,9 +105,17 @@ def filtered_cases(user, filters: CaseFilters, now: dt.datetime | None = None):
         qs = (
             qs.filter(Q(number=f.q) | Q(title__contains=f.q))
             if not f.q.isdigit()
-            else qs.filter(number__startswith=f.q)
+            else qs.filter(number__range=_number_prefix_range(f.q))
         )
     return qs.select_related("category", "grid", "department").order_by("-id")
+
+
+def _number_prefix_range(prefix: str) -> tuple[str, str]:
+    """The numbers starting with `prefix`, as a range the unique index on the number
+    reads directly (a LIKE 'prefix%' scans the table on SQLite and on PostgreSQL
+    without a pattern index). Exact for numbers made of digits, which all are."""
+    width = Case._meta.get_field("number").max_length
+    return prefix, prefix + "9" * (width - len(prefix))
 
 
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -105,3 +105,10 @@ def category_rows():
             "follow_up_unit": "work_days",
             "valid_from": SEED_FROM,
         }
+
+
+def seed_categories(Category) -> None:
+    """Load the categories into an empty table (the migration, and tests whose database
+    was flushed after a transactional test)."""
+    if not Category.objects.exists():
+        Category.objects.bulk_create(Category(**row) for row in category_rows())

@@ -62,8 +62,12 @@ class WorkCalendar:
         raise ValueError(f"unknown unit {unit!r}")
 
     def add_minutes(self, start: dt.datetime, minutes: int) -> dt.datetime:
-        """`minutes` of working time after `start`; ends inside a working period."""
+        """`minutes` of working time after `start`; ends inside a working period. No
+        time at all is the start itself (a suspension that paused no working time must
+        not push a due time at the close of work to the next morning)."""
         start = start.astimezone(LOCAL)
+        if minutes <= 0:
+            return start
         left = dt.timedelta(minutes=minutes)
         day = start.date()
         for _day in range(_MAX_DAYS):

@@ -23,6 +23,13 @@ NAV_ITEMS = (
     NavItem(_("网格架构"), "places:area_tree", "areas.view", "diagram-3"),
     NavItem(_("人口查询"), "people:search", "people.view", "search"),
     NavItem(_("导入导出"), "people:import", "people.import", "file-earmark-spreadsheet"),
+    NavItem(_("上报案件"), "cases:report", "cases.report", "plus-circle"),
+    NavItem(_("我的案件"), "cases:mine", "cases.report", "person-check"),
+    NavItem(_("调度台"), "cases:board", "cases.dispatch", "broadcast"),
+    NavItem(_("部门任务"), "cases:queue", "cases.handle", "inboxes"),
+    NavItem(_("案件列表"), "cases:list", "cases.view", "list-task"),
+    NavItem(_("消息"), "cases:inbox", "cases.view", "bell"),
+    NavItem(_("类别与日历"), "cases:reference_categories", "cases.reference", "sliders"),
     NavItem(_("账号管理"), "accounts:user_list", "accounts.manage", "people"),
     NavItem(_("审计日志"), "core:audit_list", "audit.view", "journal-text"),
 )
@@ -41,6 +48,12 @@ def navigation_for(request) -> list[dict]:
         if item.capability and not user.has_capability(item.capability):
             continue
         url = _url(item.url_name)
-        active = path == url if url == "/" else path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
+    # One entry is active: the longest URL the path starts with ("/cases/board/" over
+    # "/cases/"); the home page only on itself.
+    matches = [
+        i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

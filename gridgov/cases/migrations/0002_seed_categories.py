@@ -2,11 +2,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from gridgov.cases.seed import category_rows
+    from gridgov.cases.seed import seed_categories
 
-    Category = apps.get_model("cases", "Category")
-    if not Category.objects.exists():
-        Category.objects.bulk_create(Category(**row) for row in category_rows())
+    seed_categories(apps.get_model("cases", "Category"))
 
 
 class Migration(migrations.Migration):

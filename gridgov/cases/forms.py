@@ -1,0 +1,300 @@
+"""The forms of the case pages: reporting a case, and one form per move of the
+transition table on the case page.
+
+The business checks live in `cases.actions`: the forms only parse what was typed,
+say which fields a move needs (read from `workflow.TRANSITIONS`, so the page and the
+table cannot disagree) and put an action's refusal (ActionError) beside its field.
+"""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.accounts.roles import Role
+from gridgov.cases.choices import Coordinates, Priority, Rating, Source
+from gridgov.cases.workflow import TRANSITIONS
+from gridgov.people.rules import Checker
+
+_TEXT = {"class": "form-control"}
+_SELECT = {"class": "form-select"}
+
+
+class PhotoInput(forms.FileInput):
+    """A file input taking several photos, opening the phone's back camera."""
+
+    allow_multiple_selected = True
+
+    def __init__(self):
+        super().__init__(
+            attrs={"class": "form-control", "accept": "image/*", "capture": "environment"}
+        )
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {**super().build_attrs(base_attrs, extra_attrs), "multiple": True}
+
+
+class PhotosField(forms.Field):
+    """The uploads as a list; their content is checked by the action (`cases.photos`)."""
+
+    widget = PhotoInput
+
+    def clean(self, value):
+        return [f for f in (value or []) if f]
+
+
+class CaseForm(forms.Form):
+    """A form that shows an action's refusal beside the field it names."""
+
+    # Action field names that this form shows under another name.
+    refusal_fields: dict = {}
+
+    def show_refusal(self, exc) -> None:
+        field = self.refusal_fields.get(exc.field, exc.field)
+        self.add_error(field if field in self.fields else None, exc.message)
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field in self.fields:
+            widget = self.fields[field].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+# -- reporting ---------------------------------------------------------------------------
+
+# The sources each role reports from, the first its default: a grid worker reports what
+# they found, the command center takes the hotline and camera finds, a leader's visit…
+_SOURCES = (
+    ((Role.DISPATCHER, Role.STREET_STAFF), list(Source.values), Source.COMMAND_CENTER),
+    ((Role.STREET_LEADER,), [Source.LEADER_VISIT, Source.RESIDENT, Source.OTHER], None),
+    (
+        (Role.COMMUNITY_STAFF,),
+        [Source.RESIDENT, Source.GRID_WORKER, Source.INFORMANT, Source.OTHER],
+        None,
+    ),
+    ((Role.GRID_WORKER,), [Source.GRID_WORKER, Source.RESIDENT], None),
+)
+
+
+def sources_for(user) -> tuple[list, str]:
+    """(choices, default) of the report's source for this user's roles."""
+    values, default = [], None
+    for roles, sources, preferred in _SOURCES:
+        if user.has_role(*roles):
+            default = default or preferred or sources[0]
+            values += [s for s in sources if s not in values]
+    values = values or [Source.OTHER]
+    return [(v, Source(v).label) for v in Source.values if v in values], default or values[0]
+
+
+def category_groups(categories) -> list[tuple[str, list]]:
+    """[(big class, [(id, sub-class name), …]), …]: only sub-classes can be picked."""
+    big = {c.code: c for c in categories if not c.parent_code}
+    groups: dict[str, list] = {}
+    for c in categories:
+        if c.parent_code and c.parent_code in big:
+            groups.setdefault(c.parent_code, []).append((str(c.pk), c.name))
+    return [(f"{big[code].code} {big[code].name}", groups[code]) for code in sorted(groups)]
+
+
+def _text(label, required=False, rows=0, **attrs):
+    widget = (
+        forms.Textarea(attrs={**_TEXT, "rows": rows, **attrs})
+        if rows
+        else forms.TextInput(attrs={**_TEXT, **attrs})
+    )
+    return forms.CharField(label=label, required=required, widget=widget)
+
+
+class ReportForm(CaseForm):
+    """Reporting a case (发现告知), from a phone or the command center's desk."""
+
+    category = forms.ChoiceField(
+        label=gettext_lazy("案件小类"), widget=forms.Select(attrs={**_SELECT})
+    )
+    title = _text(gettext_lazy("标题"), required=True, maxlength=100)
+    description = _text(gettext_lazy("问题描述"), rows=3, maxlength=2000)
+    photos = PhotosField(label=gettext_lazy("现场照片"), required=False)
+    lon = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    coords = forms.ChoiceField(
+        choices=Coordinates.choices, initial=Coordinates.WGS84, widget=forms.HiddenInput
+    )
+    address = _text(gettext_lazy("地址"), maxlength=200)
+    priority = forms.ChoiceField(
+        label=gettext_lazy("紧急程度"),
+        choices=Priority.choices,
+        initial=Priority.NORMAL,
+        widget=forms.RadioSelect,
+    )
+    source = forms.ChoiceField(label=gettext_lazy("来源"), widget=forms.Select(attrs=_SELECT))
+    source_ref = _text(gettext_lazy("来源编号（如 12345 工单号）"), maxlength=64)
+    contact_name = _text(gettext_lazy("反映人姓名"), maxlength=50, autocomplete="off")
+    contact_phone = _text(
+        gettext_lazy("反映人电话"), maxlength=20, autocomplete="off", inputmode="tel"
+    )
+    on_spot = forms.BooleanField(
+        label=gettext_lazy("当场解决"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
+    )
+    on_spot_result = _text(gettext_lazy("处置结果"), rows=2, maxlength=2000)
+    follow_up_note = _text(gettext_lazy("居民意见"), rows=2, maxlength=2000)
+    rating = forms.ChoiceField(
+        label=gettext_lazy("居民评价"),
+        choices=[("", gettext_lazy("未评价")), *Rating.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    refusal_fields = {"location": "lon", "grid": "lon", "contacts": "contact_name"}
+
+    def __init__(self, data=None, files=None, *, user, categories):
+        self.user = user
+        self.categories = {str(c.pk): c for c in categories if c.parent_code}
+        sources, default_source = sources_for(user)
+        super().__init__(data, files, initial={"source": default_source})
+        self.fields["category"].choices = [("", _("请选择小类")), *category_groups(categories)]
+        self.fields["category"].error_messages["invalid_choice"] = _("请选择案件小类。")
+        self.fields["source"].choices = sources
+        if Source.HOTLINE not in dict(sources):
+            del self.fields["source_ref"]  # only the command center takes numbered tickets
+        self.can_solve_on_spot = user.has_role(Role.GRID_WORKER)
+        if not self.can_solve_on_spot:
+            for name in ("on_spot", "on_spot_result", "follow_up_note", "rating"):
+                del self.fields[name]
+        for name, message in (
+            ("category", _("请选择案件小类。")),
+            ("title", _("请填写标题。")),
+        ):
+            self.fields[name].error_messages["required"] = message
+
+    def clean(self):
+        data = self.cleaned_data
+        if (data.get("lon") is None or data.get("lat") is None) and "lon" not in self.errors:
+            self.add_error("lon", _("请用手机定位或在地图上选点。"))
+        checker = Checker({"phone": self.data.get("contact_phone", "")})
+        data["contact_phone"] = checker.phone("phone")
+        for problem in checker.problems:
+            self.add_error("contact_phone", problem.message)
+        if data.get("on_spot") and not (data.get("on_spot_result") or "").strip():
+            self.add_error("on_spot_result", _("当场解决请填写处置结果。"))
+        return data
+
+    def report_inputs(self) -> dict:
+        """The keyword arguments of `actions.report_case`."""
+        d = self.cleaned_data
+        name, phone = d["contact_name"].strip(), d["contact_phone"]
+        inputs = {
+            "category": self.categories[d["category"]],
+            "title": d["title"],
+            "description": d["description"],
+            "lon": d["lon"],
+            "lat": d["lat"],
+            "coords": d["coords"],
+            "address": d["address"],
+            "priority": d["priority"],
+            "source": d["source"],
+            "source_ref": d.get("source_ref", ""),
+            "reporter_name": name,
+            "contacts": [(name, phone, None)] if name or phone else [],
+            "photos": d["photos"],
+        }
+        if d.get("on_spot"):
+            inputs |= {
+                "on_spot_result": d["on_spot_result"],
+                "follow_up_note": d["follow_up_note"],
+                "rating": d["rating"],
+            }
+        return inputs
+
+
+# -- the moves on the case page ----------------------------------------------------------
+
+# Optional fields some moves take beside the ones the table requires.
+_EXTRA_FIELDS = {
+    "escalate": ("reason",),
+    "dispatch": ("due_at",),
+    "resolve": ("photos",),
+    "handle": ("photos",),
+    "follow_up": ("rating", "comment"),
+    "close": ("reason",),
+    "reopen": ("reason",),
+}
+_REASON_LABELS = {
+    "escalate": gettext_lazy("上报说明"),
+    "reject": gettext_lazy("不予受理理由"),
+    "return": gettext_lazy("退回理由"),
+    "request_extension": gettext_lazy("延期理由"),
+    "deny_extension": gettext_lazy("驳回理由"),
+    "suspend": gettext_lazy("挂起理由"),
+    "close": gettext_lazy("判定理由（无群众评价且自评未通过时必填）"),
+    "reopen": gettext_lazy("判定理由（无群众评价且自评未通过时必填）"),
+}
+
+
+def fields_of(action: str) -> tuple[str, ...]:
+    needs = next(m.needs for (_s, a), m in TRANSITIONS.items() if a == action)
+    return (*needs, *_EXTRA_FIELDS.get(action, ()))
+
+
+class ActionForm(CaseForm):
+    """One move on the case page; it shows the fields the move needs and no others."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = _text(gettext_lazy("理由"), rows=2, maxlength=200)
+    result = _text(gettext_lazy("处置结果"), rows=3, maxlength=2000)
+    photos = PhotosField(label=gettext_lazy("处置后照片"), required=False)
+    note = _text(gettext_lazy("回访情况"), rows=2, maxlength=2000)
+    rating = forms.ChoiceField(
+        label=gettext_lazy("居民评价"),
+        choices=[("", gettext_lazy("居民未当场评价")), *Rating.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    comment = _text(gettext_lazy("评价意见"), maxlength=300)
+    department = forms.ModelChoiceField(
+        label=gettext_lazy("处置部门"),
+        queryset=None,
+        empty_label=gettext_lazy("请选择部门"),
+        widget=forms.Select(attrs=_SELECT),
+    )
+    due_at = forms.DateTimeField(
+        label=gettext_lazy("处置时限（不填按类别时限）"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={**_TEXT, "type": "datetime-local"}),
+    )
+    target = _text(gettext_lazy("合并到的案件编号"), maxlength=24, inputmode="numeric")
+    amount = forms.DecimalField(
+        label=gettext_lazy("延期时长"),
+        min_value=0.5,
+        max_value=999,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={**_TEXT, "step": "0.5"}),
+    )
+
+    def __init__(
+        self, action, data=None, files=None, *, case, departments=None, department=None, typed=None
+    ):
+        self.action = action
+        initial = {"department": department, **(typed or {}), "version": case.version}
+        super().__init__(data, files, initial=initial, prefix=action)
+        shown = fields_of(action)
+        needs = next(m.needs for (_s, a), m in TRANSITIONS.items() if a == action)
+        for name in [n for n in self.fields if n != "version" and n not in shown]:
+            del self.fields[name]
+        for name, field in self.fields.items():
+            field.required = name == "version" or name in needs
+            field.error_messages["required"] = _("必填。")
+        if "department" in self.fields:
+            self.fields["department"].queryset = departments
+            self.fields["department"].error_messages["required"] = _("请选择处置部门。")
+        if "reason" in self.fields and action in _REASON_LABELS:
+            self.fields["reason"].label = _REASON_LABELS[action]
+        if "amount" in self.fields:
+            unit = case.category.get_handle_unit_display()
+            self.fields["amount"].label = _("延期时长（%(unit)s）") % {"unit": unit}
+
+    def inputs(self) -> dict:
+        """The keyword arguments of `actions.act` (without version)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}

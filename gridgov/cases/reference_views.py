@@ -1,0 +1,567 @@
+"""Pages to keep the case loop's reference tables: the category tree and its versions,
+which categories each department takes, and the working-time calendar of each year.
+
+Only "cases.reference" (system administrator, street staff) may open them. Every
+change calls one function of `reference_actions`; sheet imports check the whole file
+first (see `reference_io`) and, when refused, show the row-by-row report, which stays
+in the session under a random id so it can be downloaded without a new upload.
+"""
+
+import calendar as stdcal
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from gridgov.accounts.models import Department
+from gridgov.cases import reference_actions as actions
+from gridgov.cases import reference_io
+from gridgov.cases.choices import CategoryKind
+from gridgov.cases.models import Category, DayKind, DepartmentCategory, SpecialDay, WorkYear
+from gridgov.cases.worktime import DEFAULT_PERIODS, Unit
+from gridgov.core.errors import ActionError
+from gridgov.core.permissions import requires
+from gridgov.people.imports import ImportRejected, RowProblem
+
+CAPABILITY = "cases.reference"
+REPORTS_KEY = "cases.reference_reports"
+KEPT_REPORTS = 3
+KEPT_PROBLEMS = 2000
+REPORT_COLUMNS = {"categories": reference_io.CATEGORY_COLUMNS, "days": reference_io.DAY_COLUMNS}
+DEPARTMENTS_PER_PAGE = 50
+STEP_LABELS = (
+    ("accept", gettext_lazy("受理")),
+    ("dispatch", gettext_lazy("派遣")),
+    ("handle", gettext_lazy("处置")),
+    ("follow_up", gettext_lazy("回访")),
+)
+
+_select = {"class": "form-select"}
+_text = {"class": "form-control"}
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+def _time_input():
+    return forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M")
+
+
+# --- forms ---------------------------------------------------------------------------
+
+
+class CategoryForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("编码"),
+        max_length=5,
+        help_text=gettext_lazy("大类：C/E/G 加两位数字（如 E01）；小类再加两位（如 E0102）。"),
+        widget=forms.TextInput(attrs=_text | {"autocomplete": "off"}),
+    )
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=60, widget=forms.TextInput(_text))
+    kind = forms.ChoiceField(
+        label=gettext_lazy("类型"), choices=CategoryKind.choices, widget=forms.Select(_select)
+    )
+    default_department = forms.ModelChoiceField(
+        label=gettext_lazy("默认处置部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.Select(_select),
+    )
+    standard = forms.CharField(
+        label=gettext_lazy("立案与结案标准"),
+        required=False,
+        max_length=actions.MAX_STANDARD_CHARS,
+        widget=forms.Textarea(attrs=_text | {"rows": 3}),
+    )
+    effective = forms.DateField(
+        label=gettext_lazy("生效日期"),
+        help_text=gettext_lazy("此日起上报的案件按新时限计算；之前的案件保持原时限。"),
+        widget=_date_input(),
+    )
+
+    def __init__(self, *args, user, editing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = actions.CategoryRules.departments_for(user).filter(is_active=True)
+        self.fields["default_department"].queryset = departments
+        for step, label in STEP_LABELS:
+            self.fields[f"{step}_limit"] = forms.DecimalField(
+                label=_("%(step)s时限") % {"step": label},
+                min_value=Decimal("0.01"),
+                max_digits=6,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs=_text | {"step": "0.01"}),
+            )
+            self.fields[f"{step}_unit"] = forms.ChoiceField(
+                label=_("单位"), choices=Unit.choices, widget=forms.Select(_select)
+            )
+        if editing:
+            self.fields["code"].disabled = True
+
+    def step_fields(self):
+        return [(label, self[f"{step}_limit"], self[f"{step}_unit"]) for step, label in STEP_LABELS]
+
+
+class XlsxField(forms.FileField):
+    """An uploaded .xlsx within the size limit (its content is checked on reading)."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and not upload.name.lower().endswith(reference_io.XLSX_SUFFIX):
+            raise forms.ValidationError(_("只能导入 .xlsx 文件。"))
+        if upload and upload.size > settings.IMPORT_MAX_BYTES:
+            limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(_("文件超过 %(mb)d MB，请拆分后再导入。") % {"mb": limit})
+        return upload
+
+
+class ImportForm(forms.Form):
+    file = XlsxField(
+        label=gettext_lazy("Excel 文件"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+        error_messages={"required": gettext_lazy("请选择要导入的文件。")},
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("只检查，不写入"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+class CategoryImportForm(ImportForm):
+    effective = forms.DateField(label=gettext_lazy("生效日期"), widget=_date_input())
+
+
+class HoursForm(forms.Form):
+    morning_start = forms.TimeField(label=gettext_lazy("上午上班"), widget=_time_input())
+    morning_end = forms.TimeField(label=gettext_lazy("上午下班"), widget=_time_input())
+    afternoon_start = forms.TimeField(label=gettext_lazy("下午上班"), widget=_time_input())
+    afternoon_end = forms.TimeField(label=gettext_lazy("下午下班"), widget=_time_input())
+
+
+class DayForm(forms.Form):
+    date = forms.DateField(label=gettext_lazy("日期"), widget=_date_input())
+    kind = forms.ChoiceField(
+        label=gettext_lazy("类型"), choices=DayKind.choices, widget=forms.Select(_select)
+    )
+    name = forms.CharField(
+        label=gettext_lazy("名称"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs=_text | {"placeholder": gettext_lazy("如：春节")}),
+    )
+
+
+def _add_error(form, exc: ActionError):
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+# --- import reports ------------------------------------------------------------------
+
+
+def _report(request, kind: str, exc: ImportRejected) -> dict:
+    """The report of a refused import for the page; kept in the session to download."""
+    report_id = secrets.token_urlsafe(12)
+    kept = list(request.session.get(REPORTS_KEY, {}).items())[-(KEPT_REPORTS - 1) :]
+    problems = exc.problems[:KEPT_PROBLEMS]
+    request.session[REPORTS_KEY] = dict(kept) | {
+        report_id: {
+            "kind": kind,
+            "problems": [[p.row, p.column, p.value, p.message] for p in problems],
+        }
+    }
+    columns = REPORT_COLUMNS[kind]
+    return {
+        "id": report_id,
+        "message": exc.message,
+        "rows": [
+            {
+                "row": p.row,
+                "column": reference_io.column_label(columns, p.column),
+                "value": p.value,
+                "message": p.message,
+            }
+            for p in problems
+        ],
+        "cut": len(exc.problems) > KEPT_PROBLEMS,
+    }
+
+
+def _file_errors(form, exc: ImportRejected) -> bool:
+    """Put whole-file problems (row 0) on the file field; True when that was all."""
+    if all(p.row == 0 for p in exc.problems):
+        for problem in exc.problems:
+            form.add_error("file", problem.message)
+        return True
+    return False
+
+
+@requires(CAPABILITY)
+def reference_import_report(request, report_id: str):
+    report = request.session.get(REPORTS_KEY, {}).get(report_id)
+    if report is None:
+        raise Http404
+    problems = [RowProblem(*row) for row in report["problems"]]
+    return reference_io.problems_response(REPORT_COLUMNS[report["kind"]], problems)
+
+
+# --- categories ----------------------------------------------------------------------
+
+
+def _step_limits(category) -> list[tuple]:
+    return [(label, *category.limit(step)) for step, label in STEP_LABELS]
+
+
+@requires(CAPABILITY)
+def reference_categories(request):
+    """The tree in force today: big classes of each kind, each with its sub-classes."""
+    versions = Category.objects.current().select_related("default_department").order_by("code")
+    history = dict(
+        Category.objects.values_list("code").annotate(n=Count("id")).values_list("code", "n")
+    )
+    by_code = {c.code: {"category": c, "children": []} for c in versions if not c.parent_code}
+    orphans = []
+    for c in versions:
+        if c.parent_code:
+            parent = by_code.get(c.parent_code)
+            (parent["children"] if parent else orphans).append(c)
+    for c in versions:
+        c.versions = history.get(c.code, 1)
+        c.steps = [(label, amount, Unit(unit).label) for label, amount, unit in _step_limits(c)]
+    groups = [
+        {"kind": label, "classes": [g for g in by_code.values() if g["category"].kind == kind]}
+        for kind, label in CategoryKind.choices
+    ]
+    context = {"groups": groups, "orphans": orphans, "steps": STEP_LABELS, "count": len(versions)}
+    return render(request, "cases/reference_categories.html", context)
+
+
+def _category_initial(category: Category | None, parent: Category | None) -> dict:
+    initial = {"effective": timezone.localdate()}
+    source = category or parent
+    if source is not None:
+        initial |= {
+            name: getattr(source, name)
+            for name in actions.FIELDS
+            if name not in ("name", "parent_code")
+        }
+    if category is not None:
+        initial |= {"code": category.code, "name": category.name}
+    elif parent is not None:
+        initial["code"] = parent.code
+    return initial
+
+
+def _category_form_page(request, category: Category | None):
+    parent = None
+    if category is None and request.GET.get("parent"):
+        parent = Category.objects.current().filter(code=request.GET["parent"]).first()
+    editing = category is not None
+    form = CategoryForm(
+        request.POST or None,
+        user=request.user,
+        editing=editing,
+        initial=_category_initial(category, parent),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        code, effective = data.pop("code"), data.pop("effective")
+        if not editing and Category.objects.filter(code=code.strip().upper()).exists():
+            form.add_error("code", _("编码 %(code)s 已存在，请修改该类别。") % {"code": code})
+        else:
+            try:
+                saved = actions.save_category(request.user, code, effective=effective, **data)
+            except ActionError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("已保存类别 %(category)s，自 %(date)s 起生效。")
+                    % {"category": saved, "date": effective.isoformat()},
+                )
+                return redirect("cases:reference_categories")
+    versions = []
+    if editing:
+        versions = Category.objects.filter(code=category.code).select_related("default_department")
+        versions = versions.order_by("-valid_from")
+        for version in versions:
+            version.steps = [(label, a, Unit(u).label) for label, a, u in _step_limits(version)]
+    context = {"form": form, "category": category, "versions": versions, "steps": STEP_LABELS}
+    return render(request, "cases/reference_category_form.html", context)
+
+
+@requires(CAPABILITY)
+def reference_category_new(request):
+    return _category_form_page(request, None)
+
+
+@requires(CAPABILITY)
+def reference_category_edit(request, code: str):
+    category = Category.objects.current().filter(code=code).first()
+    if category is None:
+        raise Http404
+    return _category_form_page(request, category)
+
+
+@requires(CAPABILITY)
+def reference_category_import(request):
+    form = CategoryImportForm(
+        request.POST or None, request.FILES or None, initial={"effective": timezone.localdate()}
+    )
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload, effective = form.cleaned_data["file"], form.cleaned_data["effective"]
+        try:
+            sheet = reference_io.read_categories(request.user, upload, upload.name, effective)
+            counts = {"created": sheet.created, "updated": sheet.updated}
+            counts |= {"unchanged": sheet.unchanged, "date": effective.isoformat()}
+            if form.cleaned_data["dry_run"]:
+                message = _(
+                    "检查通过：将新建 %(created)d 个类别、修改 %(updated)d 个，"
+                    "%(unchanged)d 个没有变化（自 %(date)s 起生效）。未写入任何数据。"
+                )
+            else:
+                counts |= actions.import_categories(request.user, sheet.rows, effective)
+                message = _(
+                    "导入完成：新建 %(created)d 个类别，修改 %(updated)d 个，"
+                    "%(unchanged)d 个没有变化，自 %(date)s 起生效。"
+                )
+        except ImportRejected as exc:
+            if not _file_errors(form, exc):
+                report = _report(request, "categories", exc)
+        except ActionError as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, message % counts)
+            return redirect("cases:reference_categories")
+    return render(request, "cases/reference_import.html", {"form": form, "report": report})
+
+
+@requires(CAPABILITY)
+def reference_category_export(request):
+    try:
+        on = dt.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        on = timezone.localdate()
+    return reference_io.categories_response(on)
+
+
+# --- departments ---------------------------------------------------------------------
+
+
+@requires(CAPABILITY)
+def reference_departments(request):
+    departments = actions.CategoryRules.departments_for(request.user).order_by("area__code", "name")
+    page = Paginator(departments, DEPARTMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    takes: dict[int, list[str]] = {}
+    rows = DepartmentCategory.objects.filter(department__in=[d.pk for d in page])
+    for department_id, code in rows.order_by("category_code").values_list(
+        "department_id", "category_code"
+    ):
+        takes.setdefault(department_id, []).append(code)
+    for department in page:
+        department.codes = takes.get(department.pk, [])
+    return render(request, "cases/reference_departments.html", {"page": page})
+
+
+@requires(CAPABILITY)
+def reference_department_edit(request, pk: int):
+    department = actions.CategoryRules.departments_for(request.user).filter(pk=pk).first()
+    if department is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            actions.set_department_categories(
+                request.user, department, request.POST.getlist("codes")
+            )
+        except ActionError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("已保存 %(name)s 承办的类别。") % {"name": department})
+            return redirect("cases:reference_departments")
+    taken = set(department.takes.values_list("category_code", flat=True))
+    if request.method == "POST":
+        taken = set(request.POST.getlist("codes"))
+    versions = Category.objects.current().order_by("code").only("code", "name", "parent_code")
+    classes = {c.code: {"category": c, "children": []} for c in versions if not c.parent_code}
+    for c in versions:
+        c.taken = c.code in taken
+        if c.parent_code in classes:
+            classes[c.parent_code]["children"].append(c)
+    context = {"department": department, "classes": classes.values(), "error": error}
+    return render(request, "cases/reference_department_form.html", context)
+
+
+# --- calendar ------------------------------------------------------------------------
+
+
+def _year_or_404(year: int) -> int:
+    if year not in actions.YEARS:
+        raise Http404
+    return year
+
+
+def _month_grids(year: int, days: dict) -> list[dict]:
+    """Twelve month tables (Monday first) marking working days, days off, public
+    holidays and make-up working days."""
+    today = timezone.localdate()
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in stdcal.Calendar().monthdatescalendar(year, month):
+            cells = []
+            for day in week:
+                special = days.get(day)
+                if day.month != month:
+                    state = "outside"
+                elif special is not None:
+                    state = special.kind
+                else:
+                    state = "weekend" if day.weekday() >= 5 else "work"
+                title = special.name if special is not None and day.month == month else ""
+                cells.append({"day": day, "state": state, "title": title, "today": day == today})
+            weeks.append(cells)
+        months.append({"month": month, "weeks": weeks})
+    return months
+
+
+def _calendar_page(request, year: int, *, hours_form=None, day_form=None, import_form=None):
+    report = getattr(import_form, "report", None)
+    work_year = WorkYear.objects.filter(year=year).first()
+    if hours_form is None:
+        (ms, me), (as_, ae) = DEFAULT_PERIODS
+        if work_year is not None:
+            ms, me = work_year.morning_start, work_year.morning_end
+            as_, ae = work_year.afternoon_start, work_year.afternoon_end
+        hours_form = HoursForm(
+            initial={
+                "morning_start": ms,
+                "morning_end": me,
+                "afternoon_start": as_,
+                "afternoon_end": ae,
+            }
+        )
+    days = list(SpecialDay.objects.filter(date__year=year).order_by("date"))
+    context = {
+        "year": year,
+        "work_year": work_year,
+        "hours_form": hours_form,
+        "day_form": day_form or DayForm(initial={"kind": DayKind.HOLIDAY}),
+        "import_form": import_form or ImportForm(),
+        "report": report,
+        "days": days,
+        "holidays": sum(1 for d in days if d.kind == DayKind.HOLIDAY),
+        "makeups": sum(1 for d in days if d.kind == DayKind.MAKEUP),
+        "months": _month_grids(year, {d.date: d for d in days}),
+        "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+        "years": [year - 1, year, year + 1],
+    }
+    return render(request, "cases/reference_calendar.html", context)
+
+
+@requires(CAPABILITY)
+def reference_calendar(request, year: int | None = None):
+    return _calendar_page(request, _year_or_404(year or timezone.localdate().year))
+
+
+@requires(CAPABILITY)
+@require_POST
+def reference_calendar_hours(request, year: int):
+    form = HoursForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.save_work_year(request.user, _year_or_404(year), **form.cleaned_data)
+        except ActionError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("已保存 %(year)d 年的工作时间。") % {"year": year})
+            return redirect("cases:reference_calendar_year", year=year)
+    return _calendar_page(request, year, hours_form=form)
+
+
+@requires(CAPABILITY)
+@require_POST
+def reference_calendar_day_add(request, year: int):
+    form = DayForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["date"].year != _year_or_404(year):
+                raise ActionError(_("日期应在 %(year)d 年内。") % {"year": year}, "date")
+            actions.save_special_day(request.user, data["date"], data["kind"], data["name"])
+        except ActionError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("已保存 %(date)s。") % {"date": data["date"].isoformat()})
+            return redirect("cases:reference_calendar_year", year=year)
+    return _calendar_page(request, year, day_form=form)
+
+
+@requires(CAPABILITY)
+@require_POST
+def reference_calendar_day_delete(request, year: int):
+    try:
+        date = dt.date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        raise Http404 from None
+    if date.year != year:
+        raise Http404
+    try:
+        actions.delete_special_day(request.user, date)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已删除 %(date)s。") % {"date": date.isoformat()})
+    return redirect("cases:reference_calendar_year", year=year)
+
+
+@requires(CAPABILITY)
+@require_POST
+def reference_calendar_import(request, year: int):
+    form = ImportForm(request.POST, request.FILES)
+    form.report = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            days = reference_io.read_days(upload, upload.name, _year_or_404(year))
+            if form.cleaned_data["dry_run"]:
+                messages.success(
+                    request,
+                    _(
+                        "检查通过：共 %(n)d 天，导入后将替换 %(year)d 年的节假日与调休。未写入任何数据。"
+                    )
+                    % {"n": len(days), "year": year},
+                )
+            else:
+                counts = actions.replace_special_days(request.user, year, days)
+                messages.success(
+                    request,
+                    _(
+                        "导入完成：保存 %(saved)d 天，删除 %(deleted)d 天，%(unchanged)d 天没有变化。"
+                    )
+                    % counts,
+                )
+            return redirect("cases:reference_calendar_year", year=year)
+        except ImportRejected as exc:
+            if not _file_errors(form, exc):
+                form.report = _report(request, "days", exc)
+        except ActionError as exc:
+            form.add_error("file", exc.message)
+    return _calendar_page(request, year, import_form=form)
+
+
+@requires(CAPABILITY)
+def reference_calendar_export(request, year: int):
+    return reference_io.days_response(_year_or_404(year))
