@@ -12,8 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,9 +130,16 @@ def _check_in_scope(actor, case) -> None:
 def _next_number(street_code: str, now) -> str:
     """Street code + date + a per-day sequence: 440105008202611250001."""
     day = timezone.localtime(now).date()
-    CaseCounter.objects.get_or_create(street_code=street_code, day=day)
-    CaseCounter.objects.filter(street_code=street_code, day=day).update(last=F("last") + 1)
-    last = CaseCounter.objects.get(street_code=street_code, day=day).last
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        # One statement, so two reports at once can never get the same number.
+        cursor.execute(
+            f"INSERT INTO {table} (street_code, day, last) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (street_code, day) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [street_code, connection.ops.adapt_datefield_value(day)],
+        )
+        last = cursor.fetchone()[0]
     return f"{street_code}{day:%Y%m%d}{last:04d}"
 
 

@@ -207,10 +207,21 @@ class DuplicateOut(Schema):
     reported_at: LocalTime
 
 
-class ReportOut(CaseOut):
+class ReportOut(CaseRowOut):
+    """The new case as reported (its timeline and actions: GET /{id})."""
+
+    lon: float | None
+    lat: float | None
+    address: str
+    rating_link: str | None = Field(None, description="当场解决时生成的群众评价链接")
     duplicates: list[DuplicateOut] = Field(
         ..., description=f"同类别 {queries.DUPLICATE_RADIUS_M} 米内未结案件（可能重复）"
     )
+
+    @staticmethod
+    def resolve_rating_link(obj) -> str | None:
+        token = getattr(obj, "rating_token", None)
+        return rating_link(token) if token else None
 
 
 class ContactIn(Schema):
@@ -402,9 +413,8 @@ def report(request, payload: ReportIn):
         follow_up_note=payload.follow_up_note,
         rating=payload.rating or "",
     )
-    found = _detail(user, case.pk, scoped=False, token=getattr(case, "rating_token", None))
-    found.duplicates = duplicates
-    return Status(201, found)
+    case.duplicates = duplicates
+    return Status(201, case)
 
 
 @router.get("", response={200: list[CaseRowOut], **ERRORS}, summary="案件列表")

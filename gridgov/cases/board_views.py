@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts.models import Department
@@ -92,9 +92,8 @@ def _report(request, done, failed, missing: int) -> None:
     for case, reason in failed:
         by_reason[reason].append(case.number)
     for reason, numbers in by_reason.items():
-        shown = "、".join(numbers[:SHOWN_NUMBERS]) + (
-            _("等") if len(numbers) > SHOWN_NUMBERS else ""
-        )
+        shown = pgettext("enumeration", "、").join(numbers[:SHOWN_NUMBERS])
+        shown += _("等") if len(numbers) > SHOWN_NUMBERS else ""
         messages.error(
             request,
             _("%(n)d 件未派遣（%(numbers)s）：%(reason)s")

@@ -7,80 +7,79 @@ phones, only the case itself.
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gridgov.cases import export_actions, queries
+from gridgov.cases.choices import OPEN_STATUSES, Level, Priority, Rating, Source, Status
 from gridgov.core.permissions import requires
 from gridgov.core.spreadsheets import xlsx_response
 
 EXPORT_ROWS = 50_000
 
 
-def _header():
-    return (
-        _("案件编号"),
-        _("标题"),
-        _("状态"),
-        _("类别编码"),
-        _("类别"),
-        _("来源"),
-        _("处置层级"),
-        _("紧急程度"),
-        _("社区"),
-        _("网格"),
-        _("地址"),
-        _("处置部门"),
-        _("上报时间"),
-        _("派遣时间"),
-        _("处置时间"),
-        _("结案时间"),
-        _("当前环节时限"),
-        _("是否超期"),
-        _("延期次数"),
-        _("返工次数"),
-        _("群众评价"),
-    )
+# (field, header) in sheet order; "overdue" is worked out, as the list does.
+COLUMNS = (
+    ("number", _lazy("案件编号")),
+    ("title", _lazy("标题")),
+    ("status", _lazy("状态")),
+    ("category__code", _lazy("类别编码")),
+    ("category__name", _lazy("类别")),
+    ("source", _lazy("来源")),
+    ("level", _lazy("处置层级")),
+    ("priority", _lazy("紧急程度")),
+    ("community__name", _lazy("社区")),
+    ("grid__name", _lazy("网格")),
+    ("address", _lazy("地址")),
+    ("department__name", _lazy("处置部门")),
+    ("reported_at", _lazy("上报时间")),
+    ("dispatched_at", _lazy("派遣时间")),
+    ("handled_at", _lazy("处置时间")),
+    ("closed_at", _lazy("结案时间")),
+    ("due_at", _lazy("当前环节时限")),
+    ("overdue", _lazy("是否超期")),
+    ("extension_count", _lazy("延期次数")),
+    ("rework_count", _lazy("返工次数")),
+    ("rating", _lazy("群众评价")),
+)
+_FIELDS = tuple(name for name, _label in COLUMNS if name != "overdue") + ("suspended_at",)
+_LABELLED = {
+    "status": Status,
+    "source": Source,
+    "level": Level,
+    "priority": Priority,
+    "rating": Rating,
+}
 
 
 def _rows(cases, now):
+    """Plain tuples read with `values_list` (model instances make a 50,000-row export
+    several times slower), with the choice codes turned into their labels."""
+    labels = {
+        name: {code: str(label) for code, label in enum.choices} for name, enum in _LABELLED.items()
+    }
     yes, no = _("是"), _("否")
-    for c in cases.iterator(chunk_size=2000):
-        yield (
-            c.number,
-            c.title,
-            c.get_status_display(),
-            c.category.code,
-            c.category.name,
-            c.get_source_display(),
-            c.get_level_display(),
-            c.get_priority_display(),
-            c.community.name,
-            c.grid.name,
-            c.address,
-            c.department.name if c.department else "",
-            c.reported_at,
-            c.dispatched_at,
-            c.handled_at,
-            c.closed_at,
-            c.due_at,
-            yes if c.is_overdue(now) else no,
-            c.extension_count,
-            c.rework_count,
-            c.get_rating_display() if c.rating else "",
+    for values in cases.values_list(*_FIELDS).iterator(chunk_size=2000):
+        row = dict(zip(_FIELDS, values, strict=True))
+        late = (
+            row["status"] in OPEN_STATUSES
+            and row["suspended_at"] is None
+            and row["due_at"] is not None
+            and row["due_at"] < now
         )
+        row["overdue"] = yes if late else no
+        for name, names in labels.items():
+            row[name] = names.get(row[name], row[name])
+        yield tuple(row[name] for name, _label in COLUMNS)
 
 
 @requires("cases.view")
 def case_export(request):
     filters = queries.parse_filters(request.GET)
-    cases = (
-        queries.filtered_cases(request.user, filters)
-        .select_related("community")
-        .defer("grid__boundary", "community__boundary", "description")
-    )
+    cases = queries.filtered_cases(request.user, filters)
     now = timezone.now()
     response = xlsx_response(
         f"cases-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx",
-        _header(),
+        [label for _name, label in COLUMNS],
         _rows(cases[: EXPORT_ROWS + 1], now),
         title=_("案件"),
         limit=EXPORT_ROWS,

@@ -271,11 +271,16 @@ class Case(InGrid):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["street", "status", "due_at"], name="case_street_status_due"),
+            # The list filtered by status, newest first, read in index order.
+            models.Index(fields=["street", "status", "id"], name="case_street_status_id"),
             models.Index(fields=["community", "status"], name="case_community_status"),
             models.Index(fields=["grid", "status"], name="case_grid_status"),
             models.Index(fields=["department", "status", "due_at"], name="case_department_status"),
             models.Index(fields=["street", "reported_at"], name="case_street_reported"),
             models.Index(fields=["category", "status"], name="case_category_status"),
+            # Cases of a category near a point (the duplicate warning). Not a partial index
+            # on open cases: SQLite cannot use one when the statuses are bound parameters.
+            models.Index(fields=["category", "lat", "lon"], name="case_category_near"),
             models.Index(fields=["rating_token_digest"], name="case_rating_token"),
             models.Index(fields=["source", "source_ref"], name="case_source_ref"),
         ]

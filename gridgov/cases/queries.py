@@ -107,7 +107,10 @@ def filtered_cases(user, filters: CaseFilters, now: dt.datetime | None = None):
             if not f.q.isdigit()
             else qs.filter(number__range=_number_prefix_range(f.q))
         )
-    return qs.select_related("category", "grid", "department").order_by("-id")
+    # Newest first. With a date range, by report time: the (street, reported_at) index
+    # then gives the rows in order instead of sorting a month of cases by id.
+    order = ("-reported_at", "-id") if f.reported_from or f.reported_to else ("-id",)
+    return qs.select_related("category", "grid", "department").order_by(*order)
 
 
 def _number_prefix_range(prefix: str) -> tuple[str, str]:
@@ -130,13 +133,14 @@ def nearby_open(user, category, lon: float, lat: float, radius_m: float = DUPLIC
     the reporter is warned about before sending a likely duplicate."""
     dlat = radius_m / _M_PER_DEG_LAT
     dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
+    versions = Category.objects.filter(code=category.code).values_list("id", flat=True)
     candidates = (
         Case.objects.visible_to(user)
         .filter(
             status__in=OPEN_STATUSES,
-            category__code=category.code,
-            lon__range=(lon - dlon, lon + dlon),
+            category_id__in=list(versions),
             lat__range=(lat - dlat, lat + dlat),
+            lon__range=(lon - dlon, lon + dlon),
         )
         .only("id", "number", "title", "status", "lon", "lat", "reported_at")
     )

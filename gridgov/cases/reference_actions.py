@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.models import Department
+from gridgov.cases import calendar
 from gridgov.cases.choices import CategoryKind
 from gridgov.cases.models import Category, DayKind, DepartmentCategory, SpecialDay, WorkYear
 from gridgov.cases.worktime import Unit
@@ -333,6 +334,7 @@ def save_work_year(
         work_year.save()
         after = audit.snapshot(work_year, ("year", *HOUR_FIELDS))
         audit.record(actor, "calendar.save_year", work_year, before=before, after=after)
+        calendar.forget()
     return work_year
 
 
@@ -363,12 +365,14 @@ def _save_day(actor, date: dt.date, kind: str, name: str) -> SpecialDay | None:
     day.save()
     after = audit.snapshot(day, ("date", "kind", "name"))
     audit.record(actor, "calendar.save_day", day, before=before, after=after)
+    calendar.forget()
     return day
 
 
 def _delete_day(actor, day: SpecialDay) -> None:
     before = audit.snapshot(day, ("date", "kind", "name"))
     audit.record(actor, "calendar.delete_day", day, before=before)
+    calendar.forget()
     day.delete()
 
 

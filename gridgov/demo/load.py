@@ -37,6 +37,7 @@ from gridgov.accounts.models import Department, RoleAssignment, User
 from gridgov.accounts.roles import Role
 from gridgov.core import audit
 from gridgov.core.errors import ActionError
+from gridgov.core.maintenance import refresh_statistics
 from gridgov.demo import cases as demo_cases
 from gridgov.demo.accounts import ACCOUNTS, DEFAULT_PASSWORD, DEPARTMENTS, AccountSpec
 from gridgov.demo.areas import DISTRICT_CODE, DISTRICT_NAME, STREET_CODE, build_tree
@@ -75,6 +76,7 @@ def load_demo(
     written = load_cases(street, demo_cases.DEFAULT_CASES if cases is None else cases)
     if out and written:
         out.write(f"{street.name}：{written:,} 件案件\n")
+    refresh_statistics()  # the planner's view of the new rows (SQLite has no autovacuum)
     return accounts
 
 

@@ -36,4 +36,4 @@ def grid_at(lon: float, lat: float) -> Area | None:
     hits = _tree["index"].query(Point(lon, lat), predicate="intersects")
     if len(hits) == 0:
         return None
-    return Area.objects.get(pk=_tree["ids"][min(hits)])
+    return Area.objects.defer("boundary").get(pk=_tree["ids"][min(hits)])

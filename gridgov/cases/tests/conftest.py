@@ -4,11 +4,17 @@ categories, and a helper that reports a case in grid 1."""
 import pytest
 
 from gridgov.accounts.roles import Role
-from gridgov.cases import actions
+from gridgov.cases import actions, calendar
 from gridgov.cases.models import Category
 from gridgov.cases.seed import seed_categories
 from gridgov.cases.tests.fixed_time import clock, national_day  # noqa: F401 (fixtures)
 from gridgov.conftest import make_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """The calendar is cached per process; each test reads its own tables."""
+    calendar.forget()
 
 
 @pytest.fixture

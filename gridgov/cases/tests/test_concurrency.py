@@ -21,14 +21,14 @@ from gridgov.core.models import AuditEntry
 
 CONFLICT = "该案件已被他人处理"
 
-transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+transactional = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def separate_connections(purgeable_audit):
     """Threads need a database they can each open: an in-memory SQLite test database
     shares one cache, where a waiting writer fails at once ("table is locked") instead
-    of waiting its turn as it does on the real file (set DATABASES TEST NAME)."""
+    of waiting its turn as it does on the real file (the settings' TEST NAME)."""
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("SQLite test database in memory: threads cannot wait on its lock")
 

@@ -6,6 +6,10 @@ Once by default; with `--loop 60` every minute until stopped, which is how
 than through the task queue, so a busy queue cannot delay a reminder and no second
 scheduler is needed; running two loops at once is harmless (every step of the sweep
 is compare-and-set).
+
+The loop also refreshes the query planner's statistics once a day: SQLite has no
+autovacuum, and without them it reads a grid's or a category's cases through the
+street index (tens of times slower at 300,000 cases).
 """
 
 import time
@@ -14,6 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
 from gridgov.cases.tasks import sweep
+from gridgov.core.maintenance import refresh_statistics
+
+ANALYZE_EVERY = 24 * 3600
 
 
 class Command(BaseCommand):
@@ -27,8 +34,12 @@ class Command(BaseCommand):
     def handle(self, *args, loop=None, **options):
         if loop is not None and loop <= 0:
             raise CommandError("--loop 必须大于 0。")
+        analysed = 0.0
         try:
             while True:
+                if loop is not None and time.monotonic() - analysed > ANALYZE_EVERY:
+                    refresh_statistics()
+                    analysed = time.monotonic()
                 started = time.monotonic()
                 counts = sweep.call()
                 if options["verbosity"] > 1 or (options["verbosity"] and any(counts.values())):
