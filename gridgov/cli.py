@@ -121,6 +121,8 @@ def _scale(text: str) -> int:
 def cmd_demo(args) -> int:
     # The demo serves plain HTTP on the loopback address: cookies can't be Secure there.
     os.environ.setdefault("GRIDGOV_HTTPS", "0")
+    # Its notices' emails go to the console instead of a mail server it doesn't have.
+    os.environ.setdefault("GRIDGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     _django_setup()
     from gridgov.demo.load import load_demo, print_accounts
 

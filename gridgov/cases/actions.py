@@ -7,7 +7,6 @@ and a stale version is refused (409) with a message asking to reload, so of two
 dispatchers acting at once one succeeds and the other is told, and nothing is lost.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -34,9 +33,11 @@ from gridgov.cases.models import (
 from gridgov.cases.notify import (
     department_staff,
     grid_worker_of,
+    grid_workers,
     level_holders,
     notify,
     rating_link,
+    token_digest,
 )
 from gridgov.cases.sms import send_sms
 from gridgov.cases.workflow import (
@@ -193,30 +194,32 @@ def report_case(
     checked = case_photos.check_photos(photos)
     contacts = [(_clean_text(n, 50, "contacts", _("姓名")), p, r) for n, p, r in contacts]
     now = now or timezone.now()
-    calendar = load_calendar()
+    case = Case(
+        source=source,
+        source_ref=source_ref[:64],
+        category=category,
+        title=title,
+        description=_clean_text(description, 2000, "description", _("问题描述")),
+        lon=lon,
+        lat=lat,
+        address=_clean_text(address, 200, "address", _("地址")),
+        reporter=actor,
+        reporter_name=_clean_text(reporter_name, 50, "reporter_name", _("反映人")),
+        status=Status.REPORTED,
+        level=_reporter_level(actor),
+        priority=priority,
+        reported_at=now,
+    )
+    case.place_in(grid)
+    if actor is not None:
+        _check_in_scope(actor, case)
+    case.due_at, case.due_unit = deadlines.step_due(load_calendar(), category, "accept", now)
+    # Reads before the transaction, so the write lock is held only for the writes.
+    workers = grid_workers(grid.id)
+    case.assignee_id = workers[0] if workers else None
+    holders = set(workers) if case.level == Level.GRID else level_holders(case)
     with transaction.atomic():
-        case = Case(
-            number=_next_number(grid.code[:9], now),
-            source=source,
-            source_ref=source_ref[:64],
-            category=category,
-            title=title,
-            description=_clean_text(description, 2000, "description", _("问题描述")),
-            lon=lon,
-            lat=lat,
-            address=_clean_text(address, 200, "address", _("地址")),
-            reporter=actor,
-            reporter_name=_clean_text(reporter_name, 50, "reporter_name", _("反映人")),
-            status=Status.REPORTED,
-            level=_reporter_level(actor),
-            priority=priority,
-            assignee_id=grid_worker_of(grid.id),
-            reported_at=now,
-        )
-        case.place_in(grid)
-        if actor is not None:
-            _check_in_scope(actor, case)
-        case.due_at, case.due_unit = deadlines.step_due(calendar, category, "accept", now)
+        case.number = _next_number(grid.code[:9], now)
         case.save()
         CaseContact.objects.bulk_create(
             CaseContact(
@@ -234,7 +237,7 @@ def report_case(
         notify(
             case,
             NoticeKind.NEW_TASK,
-            level_holders(case),
+            holders,
             _("新案件 %(number)s：%(title)s") % {"number": case.number, "title": title},
             exclude=actor,
         )
@@ -313,7 +316,7 @@ def act(actor, case: Case, action: str, *, version=None, **inputs) -> Case:
 
 def rate_by_token(token: str, rating: str, comment: str = "") -> Case:
     """A resident rates the result through the link sent after the follow-up."""
-    digest = _token_digest(token or "")
+    digest = token_digest(token or "")
     case = Case.objects.filter(rating_token_digest=digest).first() if token else None
     if case is None:
         raise ActionError(_("评价链接无效或已失效。"), status=404)
@@ -576,10 +579,6 @@ def _resume(step: _Move) -> None:
     case.suspended_at = None
 
 
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _follow_up(step: _Move) -> None:
     """The grid worker tells the residents the result; their opinion, if recorded here,
     is the rating. A new rating link goes to each contact by SMS."""
@@ -587,7 +586,7 @@ def _follow_up(step: _Move) -> None:
     case.followed_up_at = step.now
     _set_due(case, deadlines.evaluate_due(load_calendar(), step.now))
     token = secrets.token_urlsafe(24)
-    case.rating_token_digest = _token_digest(token)
+    case.rating_token_digest = token_digest(token)
     step.inputs["token"] = token  # handed back by _apply
     rating = step.inputs.get("rating") or ""
     if rating:

@@ -1,6 +1,8 @@
 """Telling people about cases: a Notice in each recipient's inbox, written in the
 action's transaction, then an email copy sent by the task worker after commit."""
 
+import hashlib
+
 from django.db import transaction
 from django.tasks import task
 
@@ -44,14 +46,24 @@ def current_holders(case) -> set[int]:
     return level_holders(case)
 
 
-def grid_worker_of(grid_id: int) -> int | None:
-    """The grid worker responsible for a grid (一格一员): the first one assigned."""
-    return (
+def grid_workers(grid_id: int) -> list[int]:
+    """The grid's workers, the responsible one (一格一员: the first assigned) first."""
+    return list(
         RoleAssignment.objects.filter(role=Role.GRID_WORKER, area_id=grid_id, user__is_active=True)
         .order_by("id")
         .values_list("user_id", flat=True)
-        .first()
     )
+
+
+def grid_worker_of(grid_id: int) -> int | None:
+    """The grid worker responsible for a grid."""
+    workers = grid_workers(grid_id)
+    return workers[0] if workers else None
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a rating link's token: a stolen table opens no link."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def rating_link(token: str) -> str:

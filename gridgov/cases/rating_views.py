@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_protect
 from gridgov.cases import actions
 from gridgov.cases.choices import Rating, Status
 from gridgov.cases.models import Case
+from gridgov.cases.notify import token_digest
 from gridgov.core.errors import ActionError
 
 
@@ -19,9 +20,7 @@ def _case_for(token: str):
     if not token or len(token) > 100:
         return None
     return (
-        Case.objects.filter(
-            rating_token_digest=actions._token_digest(token), status=Status.FOLLOWED_UP
-        )
+        Case.objects.filter(rating_token_digest=token_digest(token), status=Status.FOLLOWED_UP)
         .only("id", "number", "title", "result", "handled_at")
         .first()
     )

@@ -33,6 +33,7 @@ from gridgov.places.models import Level as AreaLevel
 SEED = 20261125
 ADDRESS_PREFIX = "广州市海珠区"
 DEFAULT_CASES = 30_000  # a year of Nanhua West
+LIVE_CASES = 40  # reported in the last hours, so the dispatch board has work on it
 SOURCES = (
     (Source.GRID_WORKER, 70),
     (Source.COMMAND_CENTER, 10),
@@ -81,6 +82,7 @@ class CasePlayer:
         self.categories = [c for c in Category.objects.current() if c.parent_code]
         departments = {d.name: d for d in Department.objects.all()}
         self.department = {c.pk: departments[taker_of(c.code)] for c in self.categories}
+        self.departments = list(departments.values())
         roles = RoleAssignment.objects.select_related("user")
         self.grid_worker = {
             r.area_id: r.user for r in roles.filter(role=Role.GRID_WORKER).order_by("-id")
@@ -115,18 +117,23 @@ class CasePlayer:
         moment = timezone.localtime(day).replace(hour=hour, minute=rng.randrange(60))
         return moment if moment < self.now else moment - dt.timedelta(days=1)
 
-    def play(self, days: int):
-        """(case fields, events) of one case reported in the last `days` days."""
+    def play(self, days: int, live: bool = False):
+        """(case fields, events) of one case reported in the last `days` days; a `live`
+        one was reported in the last hours and nobody has got far with it yet."""
         rng, cal = self.rng, self.calendar
         category = rng.choice(self.categories)
         grid_id, community_id, lon, lat, address = rng.choice(self.buildings)
         source = weighted(rng, SOURCES)
-        reported = self._reported_at(days)
+        if live:
+            reported = self.now - dt.timedelta(minutes=rng.uniform(5, 180))
+            story = Story(now=reported + dt.timedelta(minutes=rng.uniform(0, 90)))
+        else:
+            reported = self._reported_at(days)
+            story = Story(now=self.now)
         worker = self.grid_worker.get(grid_id)
         community = self.community_staff.get(community_id)
         by_worker = source == Source.GRID_WORKER
         level = Level.GRID if by_worker else Level.STREET
-        story = Story(now=self.now)
         story.step("report", Status.REPORTED, reported, worker if by_worker else self.dispatcher)
         fields = {
             "category_id": category.pk,
@@ -183,7 +190,7 @@ class CasePlayer:
         self._dispatch(story, fields, category, department, self._later(accepted, 3, 45))
         return level
 
-    def _dispatch(self, story, fields, category, department, at):
+    def _dispatch(self, story, fields, category, department, at, may_return=True):
         rng, cal = self.rng, self.calendar
         if not story.step(
             "dispatch", Status.DISPATCHED, at, self.dispatcher, "", {"department": department.name}
@@ -198,18 +205,24 @@ class CasePlayer:
             due_unit=category.handle_unit,
         )
         staff = self.department_user.get(department.pk)
+        if may_return and rng.random() < 0.03:
+            self._return_and_redispatch(story, fields, category, department, staff)
+            return
         if not story.step("start", Status.IN_PROGRESS, self._later(at, 5, 120), staff):
             return
         span = handle_due - at
         if rng.random() < 0.03:
             ask = story.at + span * 0.5
-            story.step("request_extension", None, ask, staff, "需协调产权单位", {"amount": "1"})
+            if story.step("request_extension", None, ask, staff, "需协调产权单位", {"amount": "1"}):
+                fields.update(extension_amount=1, extension_reason="需协调产权单位")
             if story.step("approve_extension", None, self._later(ask, 10, 120), self.dispatcher):
                 handle_due = cal.add(handle_due, 1, category.handle_unit)
                 fields.update(
                     handle_due_at=handle_due,
                     due_at=handle_due,
                     extension_count=fields.get("extension_count", 0) + 1,
+                    extension_amount=None,
+                    extension_reason="",
                 )
         # Most are handled well inside the limit; some late, a few very late (these
         # are the overdue ones on the board when "now" falls before their handling).
@@ -229,6 +242,19 @@ class CasePlayer:
         self._follow_up_and_close(
             story, fields, self.grid_worker.get(fields["grid_id"]), category, department
         )
+
+    def _return_and_redispatch(self, story, fields, category, department, staff):
+        """The department sends the case back (not theirs); the dispatcher sends it on."""
+        at = self._later(story.at, 10, 90)
+        reason = "不属于本部门职责，请改派"
+        if not story.step(
+            "return", Status.ACCEPTED, at, staff, reason, {"department": department.name}
+        ):
+            return
+        fields.update(department_id=None, handle_due_at=None, due_unit=category.dispatch_unit)
+        fields["due_at"] = self.calendar.add(at, category.dispatch_limit, category.dispatch_unit)
+        other = self.rng.choice([d for d in self.departments if d.pk != department.pk])
+        self._dispatch(story, fields, category, other, self._later(at, 5, 60), may_return=False)
 
     def _follow_up_and_close(self, story, fields, worker, category=None, department=None):
         rng, cal = self.rng, self.calendar
@@ -307,7 +333,10 @@ def load_cases(street: Area, total: int = DEFAULT_CASES, days: int = 365, out=No
     rng = random.Random(SEED + int(street.code))
     now = timezone.now()
     player = CasePlayer(street, rng, now)
-    played = sorted((player.play(days) for _ in range(total)), key=lambda p: p[0]["reported_at"])
+    live = min(LIVE_CASES, total // 10)
+    plays = [player.play(days) for _ in range(total - live)]
+    plays += [player.play(days, live=True) for _ in range(live)]
+    played = sorted(plays, key=lambda p: p[0]["reported_at"])
     with transaction.atomic():
         counts = _write(street, played, out)
         audit.record(None, "demo.cases", street, after=counts)

@@ -33,6 +33,7 @@ from gridgov.cases import actions
 from gridgov.cases.calendar import load_calendar
 from gridgov.cases.choices import FINAL_STATUSES, LEVEL_ORDER, Rating, Status
 from gridgov.cases.models import Case, CaseEvent
+from gridgov.cases.notify import token_digest
 from gridgov.cases.workflow import (
     RESIDENT,
     SYSTEM,
@@ -70,7 +71,7 @@ def _expected_refusal(actor, case, action, inputs, version):
     move may happen, though an effect may still turn down a bad input)."""
     if actor == RESIDENT:
         token = inputs.get("token") or ""
-        if not token or actions._token_digest(token) != case.rating_token_digest:
+        if not token or token_digest(token) != case.rating_token_digest:
             return 404
     elif action == "rate" and actor is not None:
         return 403  # people rate only through the link
