@@ -25,6 +25,10 @@ LIST_LINKS = {"overdue": "overdue=1", "closing": "status=followed_up"}
 SHOWN_NUMBERS = 5
 
 
+def _tab(value) -> str:
+    return value if value in board_queries.SECTION_KEYS else "new"
+
+
 def _page_number(value) -> int:
     try:
         return max(1, min(int(value), 10_000))
@@ -34,8 +38,7 @@ def _page_number(value) -> int:
 
 @requires("cases.dispatch")
 def board(request):
-    tab = request.GET.get("tab")
-    tab = tab if tab in board_queries.SECTION_KEYS else "new"
+    tab = _tab(request.GET.get("tab"))
     page = _page_number(request.GET.get("page"))
     now = timezone.now()
     counts = board_queries.section_counts(request.user, now)
@@ -108,8 +111,7 @@ def _report(request, done, failed, missing: int) -> None:
 @requires("cases.dispatch")
 @require_POST
 def bulk_dispatch(request):
-    tab = request.POST.get("tab")
-    tab = tab if tab in board_queries.SECTION_KEYS else "new"
+    tab = _tab(request.POST.get("tab"))
     back = redirect(f"{reverse('cases:board')}?tab={tab}")
     ids = _checked_ids(request)
     if not ids:

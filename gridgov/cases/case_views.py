@@ -28,7 +28,6 @@ from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.scope import get_visible_or_404
 
-# Moves whose button is a warning colour: they end or undo something.
 # The moves that carry the case forward come first and in blue; those that end or
 # undo something last and in red.
 _PRIMARY = (
@@ -75,7 +74,7 @@ def _suggested_department(case, departments):
     takes = DepartmentCategory.objects.filter(
         category_code__in=[category.code, category.parent_code], department__in=departments
     ).values_list("department_id", "category_code")
-    by_code = dict((code, dept) for dept, code in takes)
+    by_code = {code: dept for dept, code in takes}
     return by_code.get(category.code) or by_code.get(category.parent_code)
 
 

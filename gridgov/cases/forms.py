@@ -105,6 +105,16 @@ def _text(label, required=False, rows=0, **attrs):
     return forms.CharField(label=label, required=required, widget=widget)
 
 
+def _rating(unrated_label):
+    """The resident's rating as buttons; unrated_label names the empty choice."""
+    return forms.ChoiceField(
+        label=gettext_lazy("居民评价"),
+        choices=[("", unrated_label), *Rating.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
 class ReportForm(CaseForm):
     """Reporting a case (发现告知), from a phone or the command center's desk."""
 
@@ -139,12 +149,7 @@ class ReportForm(CaseForm):
     )
     on_spot_result = _text(gettext_lazy("处置结果"), rows=2, maxlength=2000)
     follow_up_note = _text(gettext_lazy("居民意见"), rows=2, maxlength=2000)
-    rating = forms.ChoiceField(
-        label=gettext_lazy("居民评价"),
-        choices=[("", gettext_lazy("未评价")), *Rating.choices],
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    rating = _rating(gettext_lazy("未评价"))
 
     refusal_fields = {"location": "lon", "grid": "lon", "contacts": "contact_name"}
 
@@ -245,12 +250,7 @@ class ActionForm(CaseForm):
     result = _text(gettext_lazy("处置结果"), rows=3, maxlength=2000)
     photos = PhotosField(label=gettext_lazy("处置后照片"), required=False)
     note = _text(gettext_lazy("回访情况"), rows=2, maxlength=2000)
-    rating = forms.ChoiceField(
-        label=gettext_lazy("居民评价"),
-        choices=[("", gettext_lazy("居民未当场评价")), *Rating.choices],
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    rating = _rating(gettext_lazy("居民未当场评价"))
     comment = _text(gettext_lazy("评价意见"), maxlength=300)
     department = forms.ModelChoiceField(
         label=gettext_lazy("处置部门"),

@@ -24,15 +24,20 @@ COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):
-    """A paginator that counts at most COUNT_CAP + 1 rows (`capped` says it stopped)."""
+    """A paginator that counts at most `cap` + 1 rows (`capped` says it stopped);
+    core/_pagination.html then shows "cap+" and no last page."""
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
 
     @cached_property
     def count(self):
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.cap
 
 
 def _choices(enum) -> list:
@@ -116,7 +121,6 @@ def case_list(request):
     context = {
         "form": CaseFilterForm(request.GET, request.user),
         "page": page,
-        "count_cap": COUNT_CAP,
         "export_limit": EXPORT_ROWS,
         "now": timezone.now(),
     }

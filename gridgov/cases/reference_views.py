@@ -13,7 +13,6 @@ import secrets
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -32,6 +31,7 @@ from gridgov.cases.models import Category, DayKind, DepartmentCategory, SpecialD
 from gridgov.cases.worktime import DEFAULT_PERIODS, Unit
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
+from gridgov.people import io_views as people_io_views
 from gridgov.people.imports import ImportRejected, RowProblem
 
 CAPABILITY = "cases.reference"
@@ -113,30 +113,15 @@ class CategoryForm(forms.Form):
         return [(label, self[f"{step}_limit"], self[f"{step}_unit"]) for step, label in STEP_LABELS]
 
 
-class XlsxField(forms.FileField):
-    """An uploaded .xlsx within the size limit (its content is checked on reading)."""
+class ImportForm(people_io_views.ImportForm):
+    """The household-file import form without its data kind: an .xlsx within the size
+    limit (its content is checked on reading) and "only check"."""
 
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if upload and not upload.name.lower().endswith(reference_io.XLSX_SUFFIX):
-            raise forms.ValidationError(_("只能导入 .xlsx 文件。"))
-        if upload and upload.size > settings.IMPORT_MAX_BYTES:
-            limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
-            raise forms.ValidationError(_("文件超过 %(mb)d MB，请拆分后再导入。") % {"mb": limit})
-        return upload
+    kind = None
 
-
-class ImportForm(forms.Form):
-    file = XlsxField(
-        label=gettext_lazy("Excel 文件"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
-        error_messages={"required": gettext_lazy("请选择要导入的文件。")},
-    )
-    dry_run = forms.BooleanField(
-        label=gettext_lazy("只检查，不写入"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = ""  # the pages explain the columns themselves
 
 
 class CategoryImportForm(ImportForm):
