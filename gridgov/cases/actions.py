@@ -7,6 +7,7 @@ and a stale version is refused (409) with a message asking to reload, so of two
 dispatchers acting at once one succeeds and the other is told, and nothing is lost.
 """
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -15,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.models import Department
+from gridgov.accounts.models import Department, User
 from gridgov.accounts.roles import Role
 from gridgov.cases import deadlines
 from gridgov.cases import photos as case_photos
@@ -39,6 +40,7 @@ from gridgov.cases.notify import (
     rating_link,
     token_digest,
 )
+from gridgov.cases.queries import street_grid_workers
 from gridgov.cases.sms import send_sms
 from gridgov.cases.workflow import (
     ACTION_LABELS,
@@ -69,6 +71,8 @@ AUDIT_FIELDS = (
     "extension_count",
     "rework_count",
     "rating",
+    "verifier",
+    "verify_due_at",
 )
 _NEEDS = {
     "reason": lambda: _("请填写理由。"),
@@ -78,7 +82,9 @@ _NEEDS = {
     "target": lambda: _("请填写要合并到的案件编号。"),
     "amount": lambda: _("请填写延期时长。"),
     "rating": lambda: _("请选择评价。"),
+    "worker": lambda: _("请选择核实的网格员。"),
 }
+VERIFY_MINUTES = 30  # on-site verification within 30 minutes (clock time)
 
 
 def _conflict():
@@ -661,6 +667,30 @@ def _reopen(step: _Move) -> None:
     )
 
 
+def _assign_verify(step: _Move) -> None:
+    case, worker = step.case, step.inputs["worker"]
+    worker_id = worker.pk if isinstance(worker, User) else worker
+    worker = street_grid_workers(case.street_id).filter(pk=worker_id).first()
+    if worker is None:
+        raise ActionError(_("核实人员必须是本街道在岗的网格员。"), field="worker")
+    due_at = step.inputs.get("due_at") or step.now + dt.timedelta(minutes=VERIFY_MINUTES)
+    if due_at <= step.now:
+        raise ActionError(_("核实时限必须晚于现在。"), field="due_at")
+    case.verifier, case.verify_due_at = worker, due_at
+    step.data = {"worker": str(worker), "verify_due_at": due_at.isoformat()}
+    notify(
+        case,
+        NoticeKind.NEW_TASK,
+        {worker.pk},
+        _("请到现场核实 %(number)s：%(title)s（%(due)s 前）")
+        % {"number": case.number, "title": case.title, "due": _local(due_at)},
+    )
+
+
+def _verify(step: _Move) -> None:
+    step.case.verify_due_at = None
+
+
 def _resolve_or_handle(step: _Move) -> None:
     _finish_handling(step)
 
@@ -684,4 +714,6 @@ _EFFECTS = {
     "rate": _rate,
     "close": _close,
     "reopen": _reopen,
+    "assign_verify": _assign_verify,
+    "verify": _verify,
 }

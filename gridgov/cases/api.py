@@ -153,6 +153,8 @@ class CaseOut(CaseRowOut):
     street_id: int
     reporter_name: str
     assignee_id: int | None
+    verifier_id: int | None
+    verify_due_at: LocalTime | None
     merged_into: str | None = Field(None, alias="merged_into.number")
     result: str
     accepted_at: LocalTime | None
@@ -256,6 +258,7 @@ class ActionIn(Schema):
     note: str = Field("", max_length=2000)
     department: Id | None = Field(None, description="处置部门编号（派遣）")
     due_at: dt.datetime | None = Field(None, description="处置时限（派遣，可省略）")
+    worker: Id | None = Field(None, description="派去现场核实的网格员用户编号（派核实）")
     target: str = Field("", max_length=24, description="要合并到的案件编号")
     amount: Decimal | None = Field(
         None, gt=0, le=999, decimal_places=2, description="申请延期的时长，单位同类别处置时限"
@@ -475,6 +478,7 @@ def act_on_case(request, case_id: int, action: CaseAction, payload: ActionIn):
         result=payload.result.strip(),
         note=payload.note.strip(),
         department=payload.department,
+        worker=payload.worker,
         due_at=due_at,
         target=payload.target.strip(),
         amount=payload.amount,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts.models import Department
-from gridgov.cases import actions, workflow
+from gridgov.cases import actions, queries, workflow
 from gridgov.cases.choices import Level, PhotoKind, Rating
 from gridgov.cases.forms import ActionForm
 from gridgov.cases.models import Case, CasePhoto, DepartmentCategory
@@ -88,6 +88,8 @@ _DATA_LABELS = {
     "amount": gettext_lazy("时长"),
     "self_score": gettext_lazy("系统自评分"),
     "paused_minutes": gettext_lazy("挂起（分钟）"),
+    "worker": gettext_lazy("核实网格员"),
+    "verify_due_at": gettext_lazy("核实时限"),
 }
 
 
@@ -97,7 +99,7 @@ def _data_rows(data: dict) -> list[tuple[str, str]]:
     for key, value in (data or {}).items():
         if key not in _DATA_LABELS or value in (None, ""):
             continue
-        if key == "due_at":
+        if key in ("due_at", "verify_due_at"):
             value = timezone.localtime(dt.datetime.fromisoformat(value))
             value = value.strftime("%Y-%m-%d %H:%M")
         elif key == "level":
@@ -113,10 +115,12 @@ def _data_rows(data: dict) -> list[tuple[str, str]]:
 def _action_buttons(user, case, bound=None, typed=None):
     """(action, label, style, form) for each move the user may make now."""
     allowed = workflow.allowed_actions(user, case)
-    departments = suggested = None
+    departments = suggested = workers = None
     if "dispatch" in allowed:
         departments = dispatch_departments(case)
         suggested = _suggested_department(case, departments)
+    if "assign_verify" in allowed:
+        workers = queries.street_grid_workers(case.street_id)
     rank = {"primary": 0, "secondary": 1, "danger": 2}
     buttons = []
     for action in allowed:
@@ -128,6 +132,7 @@ def _action_buttons(user, case, bound=None, typed=None):
                 case=case,
                 departments=departments,
                 department=suggested,
+                workers=workers,
                 typed=(typed or {}).get(action),
             )
         style = "danger" if action in _DANGER else "primary" if action in _PRIMARY else "secondary"
@@ -179,7 +184,15 @@ def act(request, pk, action):
     if action not in workflow.ACTION_LABELS or action in ("report", "rate"):
         raise Http404
     departments = dispatch_departments(case) if action == "dispatch" else None
-    form = ActionForm(action, request.POST, request.FILES, case=case, departments=departments)
+    workers = queries.street_grid_workers(case.street_id) if action == "assign_verify" else None
+    form = ActionForm(
+        action,
+        request.POST,
+        request.FILES,
+        case=case,
+        departments=departments,
+        workers=workers,
+    )
     if not form.is_valid():
         if "version" in form.errors:
             return _conflict(request, case, action, form)

@@ -219,6 +219,7 @@ class ReportForm(CaseForm):
 _EXTRA_FIELDS = {
     "escalate": ("reason",),
     "dispatch": ("due_at",),
+    "assign_verify": ("due_at",),
     "resolve": ("photos",),
     "handle": ("photos",),
     "follow_up": ("rating", "comment"),
@@ -264,6 +265,12 @@ class ActionForm(CaseForm):
         input_formats=["%Y-%m-%dT%H:%M"],
         widget=forms.DateTimeInput(attrs={**_TEXT, "type": "datetime-local"}),
     )
+    worker = forms.ModelChoiceField(
+        label=gettext_lazy("核实网格员"),
+        queryset=None,
+        empty_label=gettext_lazy("请选择网格员"),
+        widget=forms.Select(attrs=_SELECT),
+    )
     target = _text(gettext_lazy("合并到的案件编号"), maxlength=24, inputmode="numeric")
     amount = forms.DecimalField(
         label=gettext_lazy("延期时长"),
@@ -274,7 +281,16 @@ class ActionForm(CaseForm):
     )
 
     def __init__(
-        self, action, data=None, files=None, *, case, departments=None, department=None, typed=None
+        self,
+        action,
+        data=None,
+        files=None,
+        *,
+        case,
+        departments=None,
+        department=None,
+        workers=None,
+        typed=None,
     ):
         self.action = action
         initial = {"department": department, **(typed or {}), "version": case.version}
@@ -289,6 +305,9 @@ class ActionForm(CaseForm):
         if "department" in self.fields:
             self.fields["department"].queryset = departments
             self.fields["department"].error_messages["required"] = _("请选择处置部门。")
+        if "worker" in self.fields:
+            self.fields["worker"].queryset = workers
+            self.fields["worker"].error_messages["required"] = _("请选择核实的网格员。")
         if "reason" in self.fields and action in _REASON_LABELS:
             self.fields["reason"].label = _REASON_LABELS[action]
         if "amount" in self.fields:

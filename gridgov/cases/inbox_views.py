@@ -20,13 +20,16 @@ from gridgov.core.permissions import requires
 PAGE_SIZE = 20
 _HELD = (Status.REPORTED, Status.ACCEPTED, Status.FOLLOWED_UP)
 _AT_DEPARTMENT = (Status.DISPATCHED, Status.IN_PROGRESS)
+_BEFORE_DISPATCH = (Status.REPORTED, Status.ACCEPTED)
 
 
 def waiting_for(user) -> Q:
     """The cases whose next move is the user's: the same rule as `notify.current_holders`
     (the level's holder before dispatch and after follow-up, the department while it
-    handles, the assigned grid worker for the follow-up), turned into one filter."""
+    handles, the assigned grid worker for the follow-up, the grid worker sent to
+    verify), turned into one filter."""
     q = Q(status=Status.HANDLED, assignee=user)
+    q |= Q(verifier=user, verify_due_at__isnull=False, status__in=_BEFORE_DISPATCH)
     held = RoleAssignment.objects.filter(user=user).values_list("role", "area_id", "department_id")
     for role, area, department in held:
         if role == Role.GRID_WORKER and area:

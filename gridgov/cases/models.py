@@ -23,7 +23,7 @@ from gridgov.cases.choices import (
     Status,
 )
 from gridgov.cases.worktime import Unit
-from gridgov.core.scope import ScopedQuerySet, scope_of, scope_q
+from gridgov.core.scope import EMPTY_SCOPE, ScopedQuerySet, scope_of, scope_q
 from gridgov.places.models import InGrid
 
 
@@ -170,9 +170,13 @@ class SpecialDay(models.Model):
 
 class CaseQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        """The scope rule, plus the cases sent to the user's departments."""
-        departments = scope_of(user).department_ids
-        return self.filter(scope_q(user) | Q(department_id__in=departments))
+        """The scope rule, plus the cases sent to the user's departments and those the
+        user was sent to verify on site."""
+        scope = scope_of(user)
+        q = scope_q(user) | Q(department_id__in=scope.department_ids)
+        if scope is not EMPTY_SCOPE:
+            q |= Q(verifier_id=user.pk)
+        return self.filter(q)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -232,6 +236,17 @@ class Case(InGrid):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # A grid worker sent to check the place (核实), usually the nearest one on duty,
+    # picked on the command center's map; they see the case while the check is due.
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核实网格员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verify_due_at = models.DateTimeField(_("核实时限"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
     )

@@ -151,3 +151,20 @@ def nearby_open(user, category, lon: float, lat: float, radius_m: float = DUPLIC
     )
     near = [(distance_m(lon, lat, c.lon, c.lat), c) for c in candidates]
     return [c for d, c in sorted(near, key=lambda pair: pair[0]) if d <= radius_m]
+
+
+def street_grid_workers(street_id: int):
+    """The active grid workers of a street's grids, by name: whom a dispatcher may send
+    to verify a case on site (the map suggests the nearest of them)."""
+    from gridgov.accounts.models import User
+    from gridgov.accounts.roles import Role
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role=Role.GRID_WORKER,
+            role_assignments__area__parent__parent_id=street_id,  # grid → community → street
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )

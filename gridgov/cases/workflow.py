@@ -20,6 +20,7 @@ from gridgov.cases.choices import LEVEL_ORDER, Rating, Status
 
 GRID_WORKER, COMMUNITY, DISPATCHER = "grid_worker", "community", "dispatcher"
 DEPARTMENT, RESIDENT, SYSTEM = "department", "resident", "system"
+VERIFIER = "verifier"  # the grid worker sent to check the place, whatever their grid
 # The highest case level each holding part may act at.
 _PART_LEVEL = {GRID_WORKER: 0, COMMUNITY: 1, DISPATCHER: 2, SYSTEM: 2}
 
@@ -57,6 +58,9 @@ for _status in _OPEN_BEFORE_DISPATCH:
         (_status, "resolve"): _move(
             S.HANDLED, (GRID_WORKER, COMMUNITY), _("自行处置"), ["result"], holder=True
         ),
+        # Send a grid worker (often from the map: the nearest on duty) to check the place.
+        (_status, "assign_verify"): _move(None, _DECIDERS, _("派核实"), ["worker"], holder=True),
+        (_status, "verify"): _move(None, (VERIFIER,), _("核实"), ["note"]),
     }
 TRANSITIONS[(S.REPORTED, "accept")] = _move(S.ACCEPTED, _DECIDERS, _("受理"), holder=True)
 for _status in _AT_DEPARTMENT:
@@ -97,6 +101,8 @@ def parts_of(user, case) -> frozenset[str]:
         parts.add(COMMUNITY)
     if case.grid_id in scope.grid_ids and user.has_role(Role.GRID_WORKER):
         parts.add(GRID_WORKER)
+    if case.verifier_id == user.pk and user.has_role(Role.GRID_WORKER):
+        parts.add(VERIFIER)
     return frozenset(parts)
 
 
@@ -170,6 +176,8 @@ def guard(case, action: str):
         return _("案件未挂起。")
     if action in ("handle", "start", "request_extension") and case.suspended_at is not None:
         return _("案件挂起中，请先恢复。")
+    if action == "verify" and case.verify_due_at is None:
+        return _("没有待核实的任务。")
     if action == "close" and verdict(case) == "reopen":
         return _("群众评价不满意，应返工。")
     if action == "reopen" and verdict(case) == "close":
