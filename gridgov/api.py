@@ -108,12 +108,14 @@ def _unexpected(request, exc):
 
 def _register_routers():
     from gridgov.cases.api import router as cases_router
+    from gridgov.command.api import router as command_router
     from gridgov.people.api import router as people_router
     from gridgov.places.api import router as areas_router
 
     api.add_router("/v1/areas", areas_router)
     api.add_router("/v1/people", people_router)
     api.add_router("/v1/cases", cases_router)
+    api.add_router("/v1", command_router)
 
 
 _register_routers()

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.people",
     "gridgov.cases",
+    "gridgov.command",
     "gridgov.demo",
 ]
 

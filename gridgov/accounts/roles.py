@@ -46,6 +46,10 @@ _PEOPLE_MANAGE = _PEOPLE_EDIT | {"people.reveal"}
 _CASES = frozenset({"cases.view"})
 _CASES_REPORT = _CASES | {"cases.report"}
 _CASES_DISPATCH = _CASES_REPORT | {"cases.dispatch"}
+# The command center (一张图): who watches the map, keeps the camera registry and the
+# alert sources, and whose phone reports its position.
+_MAP = frozenset({"command.map"})
+_MAP_MANAGE = _MAP | {"command.cameras"}
 
 ROLE_RULES: dict[str, RoleRule] = {
     Role.SYSTEM_ADMIN: RoleRule(
@@ -54,24 +58,27 @@ ROLE_RULES: dict[str, RoleRule] = {
         levels=("district", "street"),
     ),
     Role.STREET_LEADER: RoleRule(
-        _VIEW | _PEOPLE | _CASES_REPORT, sees_data=True, levels=("district", "street")
+        _VIEW | _PEOPLE | _CASES_REPORT | _MAP, sees_data=True, levels=("district", "street")
     ),
     Role.STREET_STAFF: RoleRule(
         _VIEW
         | _PEOPLE_MANAGE
         | _CASES_DISPATCH
+        | _MAP_MANAGE
         | {"areas.manage", "people.import", "cases.reference"},
         sees_data=True,
         levels=("street",),
     ),
     Role.DISPATCHER: RoleRule(
-        _VIEW | _PEOPLE | _CASES_DISPATCH, sees_data=True, levels=("street",)
+        _VIEW | _PEOPLE | _CASES_DISPATCH | _MAP_MANAGE, sees_data=True, levels=("street",)
     ),
     Role.COMMUNITY_STAFF: RoleRule(
-        _VIEW | _PEOPLE_MANAGE | _CASES_DISPATCH, sees_data=True, levels=("community",)
+        _VIEW | _PEOPLE_MANAGE | _CASES_DISPATCH | _MAP, sees_data=True, levels=("community",)
     ),
     Role.GRID_WORKER: RoleRule(
-        _VIEW | _PEOPLE_EDIT | _CASES_REPORT, sees_data=True, levels=("grid",)
+        _VIEW | _PEOPLE_EDIT | _CASES_REPORT | {"command.position"},
+        sees_data=True,
+        levels=("grid",),
     ),
     Role.DEPARTMENT_STAFF: RoleRule(
         _VIEW | _CASES | {"cases.handle"}, sees_data=False, by_department=True, levels=()

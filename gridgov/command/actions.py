@@ -1,0 +1,290 @@
+"""Every write of the command center: alert sources, camera alerts (each becomes a case
+or joins one), camera heartbeats and the grid workers' positions.
+
+Alerts come from machines that retry: the sender's alert id makes a resend change
+nothing, and a request refused for any reason leaves nothing behind (one transaction).
+Positions are telemetry, not business operations: they are not audited one by one
+(79 phones every half minute would bury the audit log); reading a worker's trail is
+limited by the scope rule instead.
+"""
+
+import datetime as dt
+import secrets
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.accounts.models import RoleAssignment
+from gridgov.accounts.roles import Role
+from gridgov.cases.actions import report_case
+from gridgov.cases.choices import OPEN_STATUSES, Source
+from gridgov.cases.models import Category
+from gridgov.command.models import (
+    AlertKind,
+    AlertSource,
+    Camera,
+    CameraAlert,
+    CameraStatus,
+    WorkerLocation,
+    WorkerPosition,
+)
+from gridgov.core import audit
+from gridgov.core.errors import ActionError, check_capability
+from gridgov.core.protect import encrypt
+from gridgov.places.coords import to_wgs84
+from gridgov.places.models import Area, Level
+
+MAX_POSITIONS = 500
+POSITION_MAX_AGE = dt.timedelta(days=7)
+CLOCK_SLACK = dt.timedelta(minutes=5)
+
+
+# -- alert sources --------------------------------------------------------------------
+
+
+def create_alert_source(actor, name: str, street: Area, merge_minutes: int = 30):
+    """A new source and its secret: the secret is returned this once, stored encrypted."""
+    if actor is not None:
+        check_capability(actor, "command.cameras")
+    name = (name or "").strip()[:100]
+    if not name:
+        raise ActionError(_("请填写接入方名称。"), field="name")
+    if street is None or street.level != Level.STREET:
+        raise ActionError(_("请选择接入方服务的街道。"), field="street")
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        source = AlertSource.objects.create(
+            name=name,
+            key_id="src_" + secrets.token_hex(8),
+            secret_cipher=encrypt(secret),
+            street=street,
+            merge_minutes=merge_minutes,
+        )
+        audit.record(actor, "alert_source.create", source, after={"name": name})
+    return source, secret
+
+
+def disable_alert_source(actor, source: AlertSource) -> None:
+    if actor is not None:
+        check_capability(actor, "command.cameras")
+    with transaction.atomic():
+        AlertSource.objects.filter(pk=source.pk).update(is_active=False)
+        audit.record(actor, "alert_source.disable", source, before={"is_active": True})
+
+
+# -- camera alerts --------------------------------------------------------------------
+
+
+def _camera_of(source: AlertSource, code: str) -> Camera:
+    camera = (
+        Camera.objects.select_related("grid").filter(code=code, street_id=source.street_id).first()
+    )
+    if camera is None:
+        raise ActionError(
+            _("摄像头 %(code)s 未登记或不属于该接入方的街道。") % {"code": code},
+            field="camera_code",
+            status=422,
+        )
+    return camera
+
+
+def _kind_and_category(code: str) -> tuple[AlertKind, Category]:
+    kind = AlertKind.objects.filter(code=code).first()
+    if kind is None:
+        raise ActionError(_("未知的告警类型 %(code)s。") % {"code": code}, field="kind", status=422)
+    category = Category.objects.current().filter(code=kind.category_code).first()
+    if category is None or not category.parent_code:
+        raise ActionError(
+            _("告警类型 %(code)s 对应的案件类别不存在，请联系管理员。") % {"code": code},
+            field="kind",
+            status=422,
+        )
+    return kind, category
+
+
+def _open_alert_case(camera, kind, occurred_at, minutes: int):
+    """The open case an alert of the same camera and kind started within the window."""
+    return (
+        CameraAlert.objects.filter(
+            camera=camera,
+            kind=kind,
+            occurred_at__gte=occurred_at - dt.timedelta(minutes=minutes),
+            case__status__in=OPEN_STATUSES,
+        )
+        .order_by("-occurred_at")
+        .values_list("case_id", flat=True)
+        .first()
+    )
+
+
+def receive_alert(
+    source: AlertSource,
+    *,
+    alert_id: str,
+    camera_code: str,
+    kind: str,
+    occurred_at: dt.datetime,
+    text: str = "",
+    snapshot: bytes | None = None,
+) -> tuple[CameraAlert, bool]:
+    """Turn an alert into a case in "reported" (source: command center / video), or
+    join the open case the same camera raised for the same kind within the source's
+    window. Returns (alert, created); a resent alert id returns the first one."""
+    existing = CameraAlert.objects.filter(source=source, alert_id=alert_id).first()
+    if existing is not None:
+        return existing, False
+    camera = _camera_of(source, camera_code)
+    alert_kind, category = _kind_and_category(kind)
+    now = timezone.now()
+    if occurred_at > now + CLOCK_SLACK:
+        raise ActionError(_("告警时间晚于当前时间。"), field="occurred_at", status=422)
+    text = (text or "").strip()[:500]
+    case_id = _open_alert_case(camera, alert_kind, occurred_at, source.merge_minutes)
+    joined = case_id is not None
+    try:
+        with transaction.atomic():
+            if not joined:
+                photos = [ContentFile(snapshot, name="snapshot")] if snapshot else []
+                case = report_case(
+                    None,
+                    category=category,
+                    title=_("%(kind)s（%(camera)s）")
+                    % {"kind": alert_kind.name, "camera": camera.name},
+                    description=text or alert_kind.name,
+                    lon=camera.lon,
+                    lat=camera.lat,
+                    grid=camera.grid,
+                    address=camera.address,
+                    source=Source.COMMAND_CENTER,
+                    source_ref=f"{camera.code}:{alert_id}"[:64],
+                    reporter_name=source.name,
+                    photos=photos,
+                    now=now,
+                )
+                case_id = case.pk
+            alert = CameraAlert(
+                source=source,
+                alert_id=alert_id,
+                camera=camera,
+                kind=alert_kind,
+                occurred_at=occurred_at,
+                text=text,
+                case_id=case_id,
+                joined=joined,
+                received_at=now,
+            )
+            alert.place_like(camera)
+            alert.save()
+            audit.record(
+                None,
+                "camera.alert_joined" if joined else "camera.alert",
+                alert,
+                after={"source": source.key_id, "alert_id": alert_id, "case": case_id},
+            )
+            Camera.objects.filter(pk=camera.pk).update(
+                last_heartbeat_at=now, status=CameraStatus.ONLINE
+            )
+            AlertSource.objects.filter(pk=source.pk).update(last_used_at=now)
+    except IntegrityError:
+        # The same alert id arrived twice at once: the other request made it.
+        existing = CameraAlert.objects.filter(source=source, alert_id=alert_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return alert, True
+
+
+def record_heartbeats(source: AlertSource, beats: list[tuple[str, str]]) -> int:
+    """Camera statuses a video platform reports [(code, status)]; unknown codes and
+    cameras of other streets are ignored. Returns how many cameras were updated."""
+    now, updated = timezone.now(), 0
+    with transaction.atomic():
+        for status in CameraStatus.values:
+            codes = [code for code, s in beats if s == status]
+            if codes:
+                updated += Camera.objects.filter(street_id=source.street_id, code__in=codes).update(
+                    status=status, last_heartbeat_at=now
+                )
+        AlertSource.objects.filter(pk=source.pk).update(last_used_at=now)
+    return updated
+
+
+# -- grid workers' positions ----------------------------------------------------------
+
+
+def _home_grid(user) -> Area:
+    held = (
+        RoleAssignment.objects.filter(user=user, role=Role.GRID_WORKER, area__level=Level.GRID)
+        .select_related("area")
+        .order_by("id")
+        .first()
+    )
+    grid = held.area if held else None
+    if grid is None:
+        raise ActionError(_("只有分配了网格的网格员才能上报位置。"), status=403)
+    return grid
+
+
+def record_positions(user, points: list[dict]) -> dict:
+    """Store a batch of a grid worker's positions (each: lon, lat, coords, accuracy,
+    recorded_at) and move their last known location forward. A batch is checked whole
+    first: one bad point refuses it all, with the point's index."""
+    check_capability(user, "command.position")
+    if not points:
+        raise ActionError(_("没有位置数据。"), field="points")
+    if len(points) > MAX_POSITIONS:
+        raise ActionError(_("一次最多上报 %(n)d 个位置。") % {"n": MAX_POSITIONS}, field="points")
+    grid = _home_grid(user)
+    now = timezone.now()
+    rows = {}
+    for index, point in enumerate(points):
+        moment = point["recorded_at"]
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        if not now - POSITION_MAX_AGE <= moment <= now + CLOCK_SLACK:
+            raise ActionError(
+                _("第 %(i)d 个位置的时间不在最近 7 天内。") % {"i": index + 1}, field="points"
+            )
+        lon, lat = to_wgs84(point["lon"], point["lat"], point.get("coords") or "wgs84")
+        row = WorkerPosition(
+            user=user,
+            lon=round(lon, 7),
+            lat=round(lat, 7),
+            accuracy=point.get("accuracy"),
+            recorded_at=moment,
+            received_at=now,
+        )
+        row.place_in(grid)
+        rows[moment] = row
+    known = set(
+        WorkerPosition.objects.filter(user=user, recorded_at__in=list(rows)).values_list(
+            "recorded_at", flat=True
+        )
+    )
+    fresh = [row for moment, row in rows.items() if moment not in known]
+    with transaction.atomic():
+        WorkerPosition.objects.bulk_create(fresh, ignore_conflicts=True)
+        if fresh:
+            _move_location(user, max(fresh, key=lambda r: r.recorded_at))
+    return {"accepted": len(fresh), "duplicates": len(points) - len(fresh)}
+
+
+def _move_location(user, latest: WorkerPosition) -> None:
+    values = {
+        "lon": latest.lon,
+        "lat": latest.lat,
+        "accuracy": latest.accuracy,
+        "recorded_at": latest.recorded_at,
+        "grid_id": latest.grid_id,
+        "community_id": latest.community_id,
+        "street_id": latest.street_id,
+    }
+    moved = WorkerLocation.objects.filter(user=user, recorded_at__lt=latest.recorded_at).update(
+        **values
+    )
+    if not moved and not WorkerLocation.objects.filter(user=user).exists():
+        WorkerLocation.objects.bulk_create(
+            [WorkerLocation(user=user, **values)], ignore_conflicts=True
+        )
