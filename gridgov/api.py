@@ -109,6 +109,7 @@ def _unexpected(request, exc):
 def _register_routers():
     from gridgov.cases.api import router as cases_router
     from gridgov.command.api import router as command_router
+    from gridgov.command.map_api import router as map_router
     from gridgov.people.api import router as people_router
     from gridgov.places.api import router as areas_router
 
@@ -116,6 +117,7 @@ def _register_routers():
     api.add_router("/v1/people", people_router)
     api.add_router("/v1/cases", cases_router)
     api.add_router("/v1", command_router)
+    api.add_router("/v1/map", map_router)
 
 
 _register_routers()
