@@ -1,3 +1,10 @@
-"""URL patterns (filled in by its part)."""
+"""The map's cards (side-panel fragments) and dispatch from a case card."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from gridgov.command import card_views
+
+urlpatterns = [
+    path("cards/<str:kind>/<int:pk>/", card_views.card, name="card"),
+    path("cases/<int:pk>/verify/", card_views.verify, name="verify"),
+]
