@@ -216,6 +216,8 @@ LOGGING = {
 MAP_BASE = env_str("GRIDGOV_MAP_BASE", "none")
 MAP_TILE_URL = env_str("GRIDGOV_MAP_TILE_URL", "")
 TIANDITU_KEY = env_str("GRIDGOV_TIANDITU_KEY", "")
+if MAP_BASE == "tianditu":  # its WMTS tiles come from eight numbered hosts
+    SECURE_CSP["img-src"] += [f"https://t{n}.tianditu.gov.cn" for n in range(8)]
 CSRF_FAILURE_VIEW = "gridgov.core.views.csrf_failure"
 # Lockout is per account, not per address: a street office's staff share one public IP,
 # and five typos by one clerk must not lock the whole office out.

@@ -1,3 +1,10 @@
-"""URL patterns (filled in by its part)."""
+"""The command center's map page (指挥地图)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from gridgov.command import map_views
+
+urlpatterns = [
+    path("map/", map_views.command_map, name="map"),
+    path("map/counters/", map_views.counters, name="map_counters"),
+]
