@@ -42,6 +42,7 @@ from gridgov.demo import cases as demo_cases
 from gridgov.demo.accounts import ACCOUNTS, DEFAULT_PASSWORD, DEPARTMENTS, AccountSpec
 from gridgov.demo.areas import DISTRICT_CODE, DISTRICT_NAME, STREET_CODE, build_tree
 from gridgov.demo.cases import load_cases
+from gridgov.demo.command import load_command
 from gridgov.demo.population import load_population
 from gridgov.places.actions import AUDIT_FIELDS, import_areas
 from gridgov.places.models import Area, Level
@@ -76,6 +77,7 @@ def load_demo(
     written = load_cases(street, demo_cases.DEFAULT_CASES if cases is None else cases)
     if out and written:
         out.write(f"{street.name}：{written:,} 件案件\n")
+    load_command(street, out)  # cameras, alert sources and alerts, workers' positions
     refresh_statistics()  # the planner's view of the new rows (SQLite has no autovacuum)
     return accounts
 

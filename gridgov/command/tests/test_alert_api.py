@@ -160,7 +160,7 @@ def test_a_body_changed_after_signing_is_refused(client, camera, source):
     assert response.status_code == 401 and _nothing_written()
 
 
-@pytest.mark.parametrize("age", [-301, 301])
+@pytest.mark.parametrize("age", [-310, 310])
 def test_a_replay_older_than_five_minutes_is_refused(client, camera, source, age):
     import time
 

@@ -10,6 +10,7 @@ from shapely.geometry import Point
 from shapely.ops import unary_union
 
 from gridgov.accounts.models import Department, RoleAssignment, User
+from gridgov.command.models import Camera, WorkerPosition
 from gridgov.core.models import AuditEntry
 from gridgov.demo.accounts import ACCOUNTS, DEFAULT_PASSWORD, DEPARTMENTS
 from gridgov.demo.areas import COMMUNITIES, build_tree, grid_counts, grid_order_key
@@ -147,6 +148,8 @@ def _counts():
         "users": User.objects.count(),
         "assignments": RoleAssignment.objects.count(),
         "audit": AuditEntry.objects.count(),
+        "cameras": Camera.objects.count(),
+        "positions": WorkerPosition.objects.count(),
     }
 
 
@@ -154,6 +157,7 @@ def test_load_demo_writes_everything_through_audited_actions_and_runs_twice(db):
     accounts = load_demo()
     first = _counts()
     assert first["areas"] == 93 and first["departments"] == len(DEPARTMENTS)
+    assert first["cameras"] == 326 and first["positions"] > 79 * 30
     # The printed accounts, then one grid worker for each other grid and a staff member
     # for each department without one (no password: they work the demo's cases).
     assert first["users"] == first["assignments"] == len(ACCOUNTS) + 78 + len(DEPARTMENTS) - 1

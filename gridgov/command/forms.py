@@ -1,0 +1,125 @@
+"""Forms of the camera registry pages: the list's filters, the import upload and a new
+alert source."""
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.command.models import CameraKind, CameraStatus
+from gridgov.core.scope import scope_of
+from gridgov.places.models import Area, Level
+
+XLSX_SUFFIX = ".xlsx"
+MAX_MERGE_MINUTES = 24 * 60
+
+_select_sm = {"class": "form-select form-select-sm"}
+
+
+def _all(choices) -> list:
+    return [("", gettext_lazy("全部")), *choices]
+
+
+class CameraFilterForm(forms.Form):
+    """The filters as typed, shown back in the form (never validated: the view's
+    `camera_filters` decides what applies and ignores what makes no sense)."""
+
+    q = forms.CharField(
+        label=gettext_lazy("编码、名称或地址"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=_all(CameraStatus.choices),
+        widget=forms.Select(_select_sm),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("类型"),
+        required=False,
+        choices=_all(CameraKind.choices),
+        widget=forms.Select(_select_sm),
+    )
+    community = forms.ChoiceField(
+        label=gettext_lazy("社区"), required=False, widget=forms.Select(_select_sm)
+    )
+    grid = forms.ChoiceField(
+        label=gettext_lazy("网格"), required=False, widget=forms.Select(_select_sm)
+    )
+
+    def __init__(self, data, communities, grids):
+        super().__init__(data)
+        names = {c.pk: c.name for c in communities}
+        by_community: dict[str, list] = {}
+        for grid in grids:
+            by_community.setdefault(names.get(grid.parent_id, ""), []).append((grid.pk, grid.name))
+        self.fields["community"].choices = _all((c.pk, c.name) for c in communities)
+        self.fields["grid"].choices = _all(by_community.items())
+
+    def selects(self):
+        return [self[name] for name in ("status", "kind", "community", "grid")]
+
+
+class CameraImportForm(forms.Form):
+    """An .xlsx within the size limit (its content is checked on reading), and "only
+    check" to see the report without writing."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Excel 文件"),
+        widget=forms.ClearableFileInput(attrs={"accept": XLSX_SUFFIX, "class": "form-control"}),
+        error_messages={"required": gettext_lazy("请选择要导入的文件。")},
+    )
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("只检查，不写入"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() != XLSX_SUFFIX:
+            raise forms.ValidationError(_("只能导入 .xlsx 文件。"))
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件超过 %(mb)d MB，请拆分后再导入。") % {"mb": limit // (1024 * 1024)}
+            )
+        return upload
+
+
+class AlertSourceForm(forms.Form):
+    """A video platform or AI box to let in: its name, the street it serves (one of
+    the user's streets) and its merge window."""
+
+    name = forms.CharField(
+        label=gettext_lazy("名称"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": gettext_lazy("如：视频监控平台")}
+        ),
+        error_messages={"required": gettext_lazy("请填写接入方名称。")},
+    )
+    street = forms.ModelChoiceField(
+        label=gettext_lazy("街道"),
+        queryset=Area.objects.none(),
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": gettext_lazy("请选择您所在的街道。")},
+    )
+    merge_minutes = forms.IntegerField(
+        label=gettext_lazy("合并窗口（分钟）"),
+        initial=30,
+        min_value=1,
+        max_value=MAX_MERGE_MINUTES,
+        help_text=gettext_lazy("同一摄像头、同一类型的告警在此时间内并入未结案件。"),
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        streets = Area.objects.filter(level=Level.STREET, pk__in=scope_of(user).street_ids)
+        self.fields["street"].queryset = streets.defer("boundary").order_by("code")
