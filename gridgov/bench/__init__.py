@@ -65,6 +65,9 @@ class BenchContext:
             self._server.stop()
 
 
+_PERCENTILES = ("p50_ms", "p95_ms", "p99_ms")
+
+
 def _format(result: Result) -> str:
     line = f"{result.name:<24} {result.rate:>10.1f} {result.unit}"
     if result.p50_ms is not None:
@@ -73,10 +76,12 @@ def _format(result: Result) -> str:
     if result.errors:
         line += f" errors={result.errors}"
     if result.floor:
-        line += f"   floor {result.floor}: ratio {result.ratio:.2f}"
+        ratio = "n/a" if result.ratio is None else f"{result.ratio:.2f}"
+        line += f"   floor {result.floor}: ratio {ratio}"
     for key, value in result.notes.items():
         if isinstance(value, dict) and "p50_ms" in value:
             line += f"\n    {key:<20} p50 {value['p50_ms']:7.2f} ms  p95 {value['p95_ms']:7.2f} ms"
+            line += "".join(f"  {k} {v}" for k, v in value.items() if k not in _PERCENTILES)
         else:
             line += f"\n    {key:<20} {value}"
     return line
@@ -85,6 +90,7 @@ def _format(result: Result) -> str:
 def run(only: str | None = None, json_path: str | None = None) -> int:
     from gridgov.bench import benchmarks  # noqa: F401  (registers the benchmarks)
     from gridgov.bench import cases as _cases  # noqa: F401  (the case loop)
+    from gridgov.bench import command as _command  # noqa: F401  (the map, cameras, locate)
     from gridgov.bench import pages as _pages  # noqa: F401  (search, household file)
     from gridgov.bench import people as _people  # noqa: F401  (base-data import)
 

@@ -19,28 +19,46 @@ def _free_port() -> int:
 
 
 class Server:
-    """gunicorn with exactly the arguments `gridgov serve` uses."""
+    """gunicorn with exactly the arguments `gridgov serve` uses (`workers` overrides
+    their number: a one-worker server has one cache, cold until its first requests)."""
 
-    def __init__(self):
+    def __init__(self, workers: int | None = None):
         self.port = _free_port()
+        self.workers = workers
         self.proc = None
 
     def start(self):
-        from gridgov.cli import gunicorn_argv
+        from gridgov.cli import gunicorn_argv, web_workers
 
         env = dict(os.environ, DJANGO_SETTINGS_MODULE="gridgov.settings")
-        self.proc = subprocess.Popen(gunicorn_argv(self.port), env=env)
+        self.proc = subprocess.Popen(gunicorn_argv(self.port, self.workers), env=env)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
                 status, _ = fetch(self.port, "/healthz")
                 if status == 200:
+                    self._warm_workers(self.workers or web_workers())
                     return
             except OSError:
                 pass
             time.sleep(0.2)
         self.stop()
         raise RuntimeError("gunicorn did not start within 30 s")
+
+    def _warm_workers(self, count: int, budget: float = 60.0) -> None:
+        """Each worker's first request loads the URLconf and the API, seconds on a busy
+        machine, longer than a benchmark's warm-up: send rounds of as many requests at
+        once as there are workers (a busy sync worker accepts no other) until a round
+        comes back quickly, so that no benchmark measures a worker starting."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        deadline = time.monotonic() + budget
+        with ThreadPoolExecutor(count) as pool:
+            while time.monotonic() < deadline:
+                started = time.monotonic()
+                list(pool.map(lambda _: fetch(self.port, "/healthz"), range(count)))
+                if time.monotonic() - started < 0.5:
+                    return
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
