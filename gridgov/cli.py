@@ -68,6 +68,11 @@ def sweep_argv() -> list[str]:
     return [sys.executable, "-m", "django", "case_sweep", "--loop", "60"]
 
 
+def demo_live_argv() -> list[str]:
+    """The demo's stand-in for cameras and phones, so the command map moves."""
+    return [sys.executable, "-m", "django", "demo_live", "--loop", "30"]
+
+
 def _run_together(commands: list[list[str]]) -> int:
     """Start the processes side by side; Ctrl-C (or one dying) stops them all."""
     procs = [subprocess.Popen(cmd) for cmd in commands]
@@ -99,6 +104,8 @@ def cmd_serve(args) -> int:
     commands = [gunicorn_argv(args.port)]
     if getattr(args, "with_worker", False):
         commands += [worker_argv(), sweep_argv()]
+    if getattr(args, "live_demo", False):
+        commands.append(demo_live_argv())
     return _run_together(commands)
 
 
@@ -132,7 +139,7 @@ def cmd_demo(args) -> int:
     print_accounts(accounts, args.password)
     if args.no_serve:
         return 0
-    args.with_worker = True
+    args.with_worker = args.live_demo = True
     return cmd_serve(args)
 
 

@@ -26,6 +26,8 @@ NAV_ITEMS = (
     NavItem(_("上报案件"), "cases:report", "cases.report", "plus-circle"),
     NavItem(_("我的案件"), "cases:mine", "cases.report", "person-check"),
     NavItem(_("调度台"), "cases:board", "cases.dispatch", "broadcast"),
+    NavItem(_("指挥地图"), "command:map", "command.map", "map"),
+    NavItem(_("摄像头"), "command:camera_list", "command.cameras", "camera-video"),
     NavItem(_("部门任务"), "cases:queue", "cases.handle", "inboxes"),
     NavItem(_("案件列表"), "cases:list", "cases.view", "list-task"),
     NavItem(_("消息"), "cases:inbox", "cases.view", "bell"),
