@@ -20,7 +20,7 @@ from pydantic import AfterValidator
 
 from gridgov.api import ERRORS, ErrorOut
 from gridgov.cases.choices import Coordinates
-from gridgov.command import actions, signing
+from gridgov.command import actions, signing, telemetry
 from gridgov.command.models import CameraStatus
 
 router = Router(tags=["command"])
@@ -112,7 +112,7 @@ class HeartbeatsOut(Schema):
 )
 def camera_heartbeats(request, payload: HeartbeatsIn):
     beats = [(beat.code, beat.status.value) for beat in payload.cameras]
-    return {"updated": actions.record_heartbeats(request.alert_source, beats)}
+    return {"updated": telemetry.record_heartbeats(request.alert_source, beats)}
 
 
 class PositionIn(Schema):
@@ -124,7 +124,7 @@ class PositionIn(Schema):
 
 
 class PositionsIn(Schema):
-    points: list[PositionIn] = Field(..., min_length=1, max_length=actions.MAX_POSITIONS)
+    points: list[PositionIn] = Field(..., min_length=1, max_length=telemetry.MAX_POSITIONS)
 
 
 class PositionsOut(Schema):
@@ -137,4 +137,4 @@ def positions(request, payload: PositionsIn):
     """A batch of the caller's positions (a grid worker's phone). Resending a batch
     changes nothing: positions are unique per worker and time."""
     points = [point.dict() | {"coords": point.coords.value} for point in payload.points]
-    return actions.record_positions(request.user, points)
+    return telemetry.record_positions(request.user, points)

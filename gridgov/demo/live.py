@@ -12,7 +12,7 @@ import random
 from django.utils import timezone
 
 from gridgov.accounts.models import User
-from gridgov.command import actions
+from gridgov.command import actions, telemetry
 from gridgov.command.models import (
     AlertKind,
     AlertSource,
@@ -35,7 +35,7 @@ def tick(number: int, rng: random.Random) -> dict:
     for source in AlertSource.objects.filter(is_active=True).order_by("id")[:1]:
         online = Camera.objects.filter(street_id=source.street_id, status=CameraStatus.ONLINE)
         beats = [(code, CameraStatus.ONLINE) for code in online.values_list("code", flat=True)]
-        done["heartbeats"] = actions.record_heartbeats(source, beats)
+        done["heartbeats"] = telemetry.record_heartbeats(source, beats)
         if number % ALERT_EVERY == 0:
             done["alerts"] = _alert(source, online, rng, now)
     on_duty = WorkerLocation.objects.filter(recorded_at__gte=now - STALE_AFTER)
@@ -49,7 +49,7 @@ def tick(number: int, rng: random.Random) -> dict:
             "recorded_at": now,
         }
         try:
-            done["positions"] += actions.record_positions(users[location.user_id], [point])[
+            done["positions"] += telemetry.record_positions(users[location.user_id], [point])[
                 "accepted"
             ]
         except ActionError:

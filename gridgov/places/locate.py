@@ -13,9 +13,10 @@ from shapely.geometry import Point
 from gridgov.places.geometry import parse_boundary
 from gridgov.places.models import Area, Level
 
-# The grids ordered by code, so that on a shared edge the lowest tree index is the
-# lowest code; `ids[i]` is the primary key of the i-th shape in `index`.
-_tree: dict = {"signature": None, "index": None, "ids": np.empty(0, dtype=np.int64)}
+# (signature, index, ids): the grids ordered by code, so that on a shared edge the
+# lowest tree index is the lowest code; `ids[i]` is the primary key of the i-th shape.
+# Replaced as one tuple, so a thread never sees a new signature with an old tree.
+_tree: tuple = (None, None, np.empty(0, dtype=np.int64))
 
 
 def _signature():
@@ -28,19 +29,22 @@ def _signature():
 def _grid_tree() -> tuple[STRtree | None, np.ndarray]:
     """The tree of grid boundaries and their ids, rebuilt when a grid was added,
     removed or changed since it was built (one small query per call to check)."""
+    global _tree
     signature = _signature()
-    if _tree["signature"] != signature:
+    built = _tree
+    if built[0] != signature:
         rows = list(
             Area.objects.filter(level=Level.GRID, boundary__isnull=False)
             .order_by("code")
             .values_list("id", "boundary")
         )
-        _tree.update(
-            signature=signature,
-            index=STRtree([parse_boundary(b) for _, b in rows]) if rows else None,
-            ids=np.array([i for i, _ in rows], dtype=np.int64),
+        built = (
+            signature,
+            STRtree([parse_boundary(b) for _, b in rows]) if rows else None,
+            np.array([i for i, _ in rows], dtype=np.int64),
         )
-    return _tree["index"], _tree["ids"]
+        _tree = built
+    return built[1], built[2]
 
 
 def grid_at(lon: float, lat: float) -> Area | None:

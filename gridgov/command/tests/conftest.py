@@ -25,7 +25,7 @@ from gridgov.cases import actions as case_actions
 from gridgov.cases import calendar
 from gridgov.cases.models import Case, Category
 from gridgov.cases.seed import seed_categories
-from gridgov.command import actions
+from gridgov.command import telemetry
 from gridgov.command.models import Camera, CameraKind, CameraStatus
 from gridgov.conftest import make_area, make_user
 from gridgov.people.models import Household
@@ -100,7 +100,7 @@ def locate_worker():
     def _locate(user, at=None, minutes_ago=0, points=None, accuracy=8.0):
         now = timezone.now()
         points = points or [(at[0], at[1], minutes_ago)]
-        actions.record_positions(
+        telemetry.record_positions(
             user,
             [
                 {

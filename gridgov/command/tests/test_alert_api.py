@@ -251,7 +251,8 @@ def test_the_same_alert_sent_twice_at_once_makes_one_case(camera, source, purgea
         )
 
     outcomes = _at_once(send, send)
-
+    errors = [o for o in outcomes if isinstance(o, Exception)]
+    assert not errors, [str(e.message) for e in errors]
     assert sorted(created for _alert, created in outcomes) == [False, True]
     assert {alert.case_id for alert, _created in outcomes} == {Case.objects.get().pk}
     assert CameraAlert.objects.count() == 1

@@ -17,7 +17,7 @@ from gridgov.accounts.roles import Role
 from gridgov.cases import actions as case_actions
 from gridgov.cases.choices import OPEN_STATUSES
 from gridgov.cases.models import Case
-from gridgov.command import actions, layers
+from gridgov.command import actions, layers, telemetry
 from gridgov.command.models import CameraStatus, WorkerLocation
 from gridgov.command.queries import case_scope_q, visible_cases
 from gridgov.command.tests.conftest import CENTRES
@@ -298,7 +298,7 @@ def test_heartbeats_households_and_positions_show_at_once(
         fetch(client, layer)
 
     source, _secret = actions.create_alert_source(None, "视频平台", tree["street"])
-    actions.record_heartbeats(source, [(cam3.code, CameraStatus.FAULT)])
+    telemetry.record_heartbeats(source, [(cam3.code, CameraStatus.FAULT)])
     assert by_id(fetch(client, "cameras"))[cam3.pk]["properties"]["status"] == "fault"
 
     Building.objects.filter(pk=b1.pk).update(household_count=5)

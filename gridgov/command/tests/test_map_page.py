@@ -15,8 +15,8 @@ from gridgov.cases import calendar
 from gridgov.cases.actions import report_case
 from gridgov.cases.models import Case, Category
 from gridgov.cases.seed import seed_categories
-from gridgov.command.actions import record_positions
 from gridgov.command.models import Camera, CameraKind, CameraStatus
+from gridgov.command.telemetry import record_positions
 from gridgov.conftest import login, make_user
 from gridgov.places.models import Building, BuildingUse
 
