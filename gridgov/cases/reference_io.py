@@ -63,7 +63,6 @@ DAY_COLUMNS = (
     Column("kind", gettext_lazy("类型"), True),
     Column("name", gettext_lazy("名称")),
 )
-REPORT_HEADER = (gettext_lazy("行"), gettext_lazy("列"), gettext_lazy("值"), gettext_lazy("问题"))
 
 
 def _norm(text) -> str:
@@ -351,11 +350,3 @@ def days_response(year: int):
     rows = ((d.date, DayKind(d.kind).label, d.name) for d in days)
     header = [c.label for c in DAY_COLUMNS]
     return xlsx_response(f"holidays-{year}.xlsx", header, rows, title=_("节假日与调休"))
-
-
-def problems_response(columns, problems):
-    """The row-by-row report of a refused import as a sheet (行, 列, 值, 问题)."""
-    rows = (
-        (p.row or _("文件"), column_label(columns, p.column), p.value, p.message) for p in problems
-    )
-    return xlsx_response("import-problems.xlsx", REPORT_HEADER, rows, title=_("导入问题"))

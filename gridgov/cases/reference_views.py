@@ -9,7 +9,7 @@ in the session under a random id so it can be downloaded without a new upload.
 
 import calendar as stdcal
 import datetime as dt
-import secrets
+import functools
 from decimal import Decimal
 
 from django import forms
@@ -31,13 +31,17 @@ from gridgov.cases.models import Category, DayKind, DepartmentCategory, SpecialD
 from gridgov.cases.worktime import DEFAULT_PERIODS, Unit
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
-from gridgov.people import io_views as people_io_views
+from gridgov.core.uploads import (
+    SheetImportForm,
+    kept_report,
+    problems_response,
+    refused_report,
+    whole_file_errors,
+)
 from gridgov.people.imports import ImportRejected, RowProblem
 
 CAPABILITY = "cases.reference"
 REPORTS_KEY = "cases.reference_reports"
-KEPT_REPORTS = 3
-KEPT_PROBLEMS = 2000
 REPORT_COLUMNS = {"categories": reference_io.CATEGORY_COLUMNS, "days": reference_io.DAY_COLUMNS}
 DEPARTMENTS_PER_PAGE = 50
 STEP_LABELS = (
@@ -113,15 +117,8 @@ class CategoryForm(forms.Form):
         return [(label, self[f"{step}_limit"], self[f"{step}_unit"]) for step, label in STEP_LABELS]
 
 
-class ImportForm(people_io_views.ImportForm):
-    """The household-file import form without its data kind: an .xlsx within the size
-    limit (its content is checked on reading) and "only check"."""
-
-    kind = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = ""  # the pages explain the columns themselves
+class ImportForm(SheetImportForm):
+    """An .xlsx within the size limit and "only check"; the pages explain the columns."""
 
 
 class CategoryImportForm(ImportForm):
@@ -155,50 +152,21 @@ def _add_error(form, exc: ActionError):
 # --- import reports ------------------------------------------------------------------
 
 
+def _column_label(kind: str):
+    """The column keys of the `kind` sheet as its header names them."""
+    return functools.partial(reference_io.column_label, REPORT_COLUMNS[kind])
+
+
 def _report(request, kind: str, exc: ImportRejected) -> dict:
     """The report of a refused import for the page; kept in the session to download."""
-    report_id = secrets.token_urlsafe(12)
-    kept = list(request.session.get(REPORTS_KEY, {}).items())[-(KEPT_REPORTS - 1) :]
-    problems = exc.problems[:KEPT_PROBLEMS]
-    request.session[REPORTS_KEY] = dict(kept) | {
-        report_id: {
-            "kind": kind,
-            "problems": [[p.row, p.column, p.value, p.message] for p in problems],
-        }
-    }
-    columns = REPORT_COLUMNS[kind]
-    return {
-        "id": report_id,
-        "message": exc.message,
-        "rows": [
-            {
-                "row": p.row,
-                "column": reference_io.column_label(columns, p.column),
-                "value": p.value,
-                "message": p.message,
-            }
-            for p in problems
-        ],
-        "cut": len(exc.problems) > KEPT_PROBLEMS,
-    }
-
-
-def _file_errors(form, exc: ImportRejected) -> bool:
-    """Put whole-file problems (row 0) on the file field; True when that was all."""
-    if all(p.row == 0 for p in exc.problems):
-        for problem in exc.problems:
-            form.add_error("file", problem.message)
-        return True
-    return False
+    return refused_report(request, REPORTS_KEY, exc, _column_label(kind), kind=kind)
 
 
 @requires(CAPABILITY)
 def reference_import_report(request, report_id: str):
-    report = request.session.get(REPORTS_KEY, {}).get(report_id)
-    if report is None:
-        raise Http404
-    problems = [RowProblem(*row) for row in report["problems"]]
-    return reference_io.problems_response(REPORT_COLUMNS[report["kind"]], problems)
+    rows, kind = kept_report(request, REPORTS_KEY, report_id)
+    problems = [RowProblem(*row) for row in rows]
+    return problems_response("import-problems.xlsx", problems, _column_label(kind))
 
 
 # --- categories ----------------------------------------------------------------------
@@ -323,7 +291,7 @@ def reference_category_import(request):
                     "%(unchanged)d 个没有变化，自 %(date)s 起生效。"
                 )
         except ImportRejected as exc:
-            if not _file_errors(form, exc):
+            if not whole_file_errors(form, exc.problems):
                 report = _report(request, "categories", exc)
         except ActionError as exc:
             form.add_error("file", exc.message)
@@ -540,7 +508,7 @@ def reference_calendar_import(request, year: int):
                 )
             return redirect("cases:reference_calendar_year", year=year)
         except ImportRejected as exc:
-            if not _file_errors(form, exc):
+            if not whole_file_errors(form, exc.problems):
                 form.report = _report(request, "days", exc)
         except ActionError as exc:
             form.add_error("file", exc.message)

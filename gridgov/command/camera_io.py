@@ -405,12 +405,6 @@ def cameras_response(cameras):
     return xlsx_response(filename, header, camera_rows(cameras), title=_("摄像头"))
 
 
-REPORT_HEADER = (gettext_lazy("行"), gettext_lazy("列"), gettext_lazy("值"), gettext_lazy("问题"))
-
-
-def problems_response(problems):
-    """The row-by-row report of a refused import as a sheet (行, 列, 值, 问题)."""
-    rows = (
-        (p.row or _("文件"), column_label(COLUMNS, p.column), p.value, p.message) for p in problems
-    )
-    return xlsx_response("camera-import-problems.xlsx", REPORT_HEADER, rows, title=_("导入问题"))
+def report_label(key: str) -> str:
+    """A column key of the camera sheet as its header names it, for the import report."""
+    return column_label(COLUMNS, key)

@@ -9,7 +9,6 @@ page answering the POST that made it; it is never put in the session or a URL.
 """
 
 import datetime as dt
-import secrets
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -30,6 +29,7 @@ from gridgov.command.signing import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEAD
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.scope import scope_of
+from gridgov.core.uploads import kept_report, problems_response, refused_report, whole_file_errors
 from gridgov.people.imports import ImportRejected, RowProblem
 from gridgov.places.models import Area, Level
 
@@ -37,8 +37,6 @@ CAPABILITY = "command.cameras"
 PAGE_SIZE = 50
 STALE_AFTER = dt.timedelta(minutes=10)
 REPORTS_KEY = "command.camera_import_reports"
-KEPT_REPORTS = 3
-KEPT_PROBLEMS = 2000
 MAP_PATH = "/command/map/"
 
 
@@ -157,30 +155,6 @@ def camera_export(request):
 # --- import --------------------------------------------------------------------------
 
 
-def _report(request, exc: ImportRejected) -> dict:
-    """The report of a refused import for the page; kept in the session to download."""
-    report_id = secrets.token_urlsafe(12)
-    kept = list(request.session.get(REPORTS_KEY, {}).items())[-(KEPT_REPORTS - 1) :]
-    problems = exc.problems[:KEPT_PROBLEMS]
-    request.session[REPORTS_KEY] = dict(kept) | {
-        report_id: [[p.row, p.column, p.value, p.message] for p in problems]
-    }
-    return {
-        "id": report_id,
-        "message": exc.message,
-        "rows": [
-            {
-                "row": p.row,
-                "column": camera_io.column_label(camera_io.COLUMNS, p.column),
-                "value": p.value,
-                "message": p.message,
-            }
-            for p in problems
-        ],
-        "cut": len(exc.problems) > KEPT_PROBLEMS,
-    }
-
-
 @requires(CAPABILITY)
 def camera_import(request):
     form = CameraImportForm(request.POST or None, request.FILES or None)
@@ -203,11 +177,8 @@ def camera_import(request):
                     "%(unchanged)d 个没有变化。"
                 )
         except ImportRejected as exc:
-            if all(p.row == 0 for p in exc.problems):
-                for problem in exc.problems:
-                    form.add_error("file", problem.message)
-            else:
-                report = _report(request, exc)
+            if not whole_file_errors(form, exc.problems):
+                report = refused_report(request, REPORTS_KEY, exc, camera_io.report_label)
         except ActionError as exc:
             form.add_error("file", exc.message)
         else:
@@ -219,10 +190,8 @@ def camera_import(request):
 
 @requires(CAPABILITY)
 def camera_import_report(request, report_id: str):
-    rows = request.session.get(REPORTS_KEY, {}).get(report_id)
-    if rows is None:
-        raise Http404
-    return camera_io.problems_response([RowProblem(*row) for row in rows])
+    problems = [RowProblem(*row) for row in kept_report(request, REPORTS_KEY, report_id).rows]
+    return problems_response("camera-import-problems.xlsx", problems, camera_io.report_label)
 
 
 # --- alert sources -------------------------------------------------------------------

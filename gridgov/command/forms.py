@@ -1,18 +1,14 @@
 """Forms of the camera registry pages: the list's filters, the import upload and a new
 alert source."""
 
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.command.models import CameraKind, CameraStatus
 from gridgov.core.scope import scope_of
+from gridgov.core.uploads import SheetImportForm
 from gridgov.places.models import Area, Level
 
-XLSX_SUFFIX = ".xlsx"
 MAX_MERGE_MINUTES = 24 * 60
 
 _select_sm = {"class": "form-select form-select-sm"}
@@ -64,31 +60,9 @@ class CameraFilterForm(forms.Form):
         return [self[name] for name in ("status", "kind", "community", "grid")]
 
 
-class CameraImportForm(forms.Form):
+class CameraImportForm(SheetImportForm):
     """An .xlsx within the size limit (its content is checked on reading), and "only
     check" to see the report without writing."""
-
-    file = forms.FileField(
-        label=gettext_lazy("Excel 文件"),
-        widget=forms.ClearableFileInput(attrs={"accept": XLSX_SUFFIX, "class": "form-control"}),
-        error_messages={"required": gettext_lazy("请选择要导入的文件。")},
-    )
-    dry_run = forms.BooleanField(
-        label=gettext_lazy("只检查，不写入"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() != XLSX_SUFFIX:
-            raise forms.ValidationError(_("只能导入 .xlsx 文件。"))
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("文件超过 %(mb)d MB，请拆分后再导入。") % {"mb": limit // (1024 * 1024)}
-            )
-        return upload
 
 
 class AlertSourceForm(forms.Form):

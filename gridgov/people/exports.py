@@ -1,4 +1,4 @@
-"""Sheets going out: the import templates, the exports of base data, the import report.
+"""Sheets going out: the import templates and the exports of base data.
 
 An export has the template's columns in the template's order (plus the grid), so a
 sheet exported with clear numbers imports back as it is. ID and phone numbers are
@@ -275,13 +275,6 @@ def log_export(user, kind: Kind, model, count: int, reason: str) -> AccessLog:
             request_id=info.request_id if info else "",
             ip=info.ip if info else None,
         )
-
-
-def report_response(kind: Kind, problems, filename: str = "import-problems.xlsx"):
-    """The row-by-row report of a refused import as a sheet (行, 列, 值, 问题)."""
-    header = (_("行"), _("列"), _("值"), _("问题"))
-    rows = ((p.row or _("文件"), kind.column_label(p.column), p.value, p.message) for p in problems)
-    return xlsx_response(filename, header, rows, title=_("导入问题"))
 
 
 def template_response(kind: Kind):

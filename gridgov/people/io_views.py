@@ -6,11 +6,7 @@ downloaded as a sheet without uploading the file again. The uploaded file itself
 read in memory and never stored.
 """
 
-import secrets
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -20,48 +16,38 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
+from gridgov.core.uploads import (
+    ImportFileField,
+    SheetImportForm,
+    kept_report,
+    problems_response,
+    refused_report,
+    whole_file_errors,
+)
 from gridgov.people import exports
 from gridgov.people.import_columns import KINDS
-from gridgov.people.imports import XLSX_SUFFIX, ImportRejected, RowProblem, import_file
+from gridgov.people.imports import ImportRejected, RowProblem, import_file
 
 REPORTS_KEY = "people.import_reports"
-KEPT_REPORTS = 3
-KEPT_PROBLEMS = 2000
 
 
 def _kind_choices():
     return [(kind.name, kind.label) for kind in KINDS.values()]
 
 
-class ImportForm(forms.Form):
+class ImportForm(SheetImportForm):
     kind = forms.ChoiceField(
         label=gettext_lazy("数据类别"),
         choices=_kind_choices,
         widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"required": gettext_lazy("请选择数据类别。")},
     )
-    file = forms.FileField(
+    file = ImportFileField(
         label=gettext_lazy("Excel 文件"),
         help_text=gettext_lazy("按模板填写的 .xlsx 文件。"),
-        widget=forms.ClearableFileInput(attrs={"accept": XLSX_SUFFIX, "class": "form-control"}),
-        error_messages={"required": gettext_lazy("请选择要导入的文件。")},
+        attrs={"class": "form-control"},
     )
-    dry_run = forms.BooleanField(
-        label=gettext_lazy("只检查，不写入"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() != XLSX_SUFFIX:
-            raise forms.ValidationError(_("只能导入 .xlsx 文件。"))
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("文件超过 %(mb)d MB，请拆分后再导入。") % {"mb": limit // (1024 * 1024)}
-            )
-        return upload
+    field_order = ("kind", "file", "dry_run")
 
 
 class ExportForm(forms.Form):
@@ -77,19 +63,6 @@ class ExportForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
-
-
-def _keep_report(request, kind_name: str, problems: list[RowProblem]) -> str:
-    """Store the report in the session (the newest few only); return its id."""
-    report_id = secrets.token_urlsafe(12)
-    reports = request.session.get(REPORTS_KEY, {})
-    reports = dict(list(reports.items())[-(KEPT_REPORTS - 1) :]) if reports else {}
-    reports[report_id] = {
-        "kind": kind_name,
-        "problems": [[p.row, p.column, p.value, p.message] for p in problems[:KEPT_PROBLEMS]],
-    }
-    request.session[REPORTS_KEY] = reports
-    return report_id
 
 
 def _summary(result) -> str:
@@ -132,25 +105,9 @@ def people_import(request):
                 dry_run=form.cleaned_data["dry_run"],
             )
         except ImportRejected as exc:
-            if all(p.row == 0 for p in exc.problems):
-                for problem in exc.problems:
-                    form.add_error("file", problem.message)
-            else:
-                kind = KINDS[kind_name]
-                report = {
-                    "id": _keep_report(request, kind_name, exc.problems),
-                    "message": exc.message,
-                    "rows": [
-                        {
-                            "row": p.row,
-                            "column": kind.column_label(p.column),
-                            "value": p.value,
-                            "message": p.message,
-                        }
-                        for p in exc.problems[:KEPT_PROBLEMS]
-                    ],
-                    "cut": len(exc.problems) > KEPT_PROBLEMS,
-                }
+            if not whole_file_errors(form, exc.problems):
+                column_label = KINDS[kind_name].column_label
+                report = refused_report(request, REPORTS_KEY, exc, column_label, kind=kind_name)
         except ActionError as exc:
             form.add_error("file", exc.message)
         else:
@@ -162,11 +119,9 @@ def people_import(request):
 
 @requires("people.import")
 def import_report(request, report_id: str):
-    report = request.session.get(REPORTS_KEY, {}).get(report_id)
-    if report is None:
-        raise Http404
-    problems = [RowProblem(*row) for row in report["problems"]]
-    return exports.report_response(KINDS[report["kind"]], problems)
+    rows, kind_name = kept_report(request, REPORTS_KEY, report_id)
+    problems = [RowProblem(*row) for row in rows]
+    return problems_response("import-problems.xlsx", problems, KINDS[kind_name].column_label)
 
 
 @requires("people.view")

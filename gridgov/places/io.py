@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from gridgov.core.spreadsheets import MAX_CELL_CHARS, xlsx_response
+from gridgov.core.uploads import problems_response
 from gridgov.places.actions import ImportProblem, ImportRejected
 from gridgov.places.models import Level
 
@@ -60,7 +61,6 @@ EXPORT_HEADER = (
     gettext_lazy("中心纬度"),
     gettext_lazy("边界"),
 )
-REPORT_HEADER = (gettext_lazy("行"), gettext_lazy("列"), gettext_lazy("问题"))
 
 
 def file_problem(message) -> ImportRejected:
@@ -262,8 +262,8 @@ def write_xlsx(areas) -> bytes:
 
 
 def problems_xlsx_response(filename: str, problems):
-    rows = ((p.row if p.row else _("文件"), column_label(p.column), p.message) for p in problems)
-    return xlsx_response(filename, REPORT_HEADER, rows, title=_("导入问题"))
+    """The row-by-row report of a refused import as a download (行, 列, 问题)."""
+    return problems_response(filename, problems, column_label, values=False)
 
 
 def problems_xlsx(problems) -> bytes:

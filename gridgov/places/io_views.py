@@ -5,11 +5,7 @@ session under a random id, so the same report can be downloaded as a sheet witho
 uploading the file again.
 """
 
-import secrets
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,45 +16,22 @@ from django.utils.translation import gettext_lazy
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.scope import get_visible_or_404
+from gridgov.core.uploads import ImportFileField, keep_report, kept_report, whole_file_errors
 from gridgov.places import actions, io
 from gridgov.places.actions import ImportProblem, ImportRejected
 from gridgov.places.models import Area
 
 REPORTS_KEY = "places.import_reports"
-KEPT_REPORTS = 3
-# A report longer than this is cut in the session; the first rows say what is wrong.
-KEPT_PROBLEMS = 2000
 EXPORT_FORMATS = ("geojson", "xlsx")
 
 
 class AreaImportForm(forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
+        suffixes=io.ALLOWED_SUFFIXES,
+        suffix_message=gettext_lazy("只能导入 .geojson、.json 或 .xlsx 文件。"),
         label=gettext_lazy("区域文件"),
         help_text=gettext_lazy("GeoJSON（.geojson、.json）或 Excel（.xlsx）。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(io.ALLOWED_SUFFIXES)}),
-        error_messages={"required": gettext_lazy("请选择要导入的文件。")},
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in io.ALLOWED_SUFFIXES:
-            raise forms.ValidationError(_("只能导入 .geojson、.json 或 .xlsx 文件。"))
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("文件超过 %(mb)d MB，请拆分后再导入。") % {"mb": limit // (1024 * 1024)}
-            )
-        return upload
-
-
-def _keep_report(request, problems: list[ImportProblem]) -> str:
-    """Store the report in the session (the newest few only); return its id."""
-    report_id = secrets.token_urlsafe(12)
-    reports = request.session.get(REPORTS_KEY, {})
-    reports = dict(list(reports.items())[-(KEPT_REPORTS - 1) :]) if reports else {}
-    reports[report_id] = [[p.row, p.column, p.message] for p in problems[:KEPT_PROBLEMS]]
-    request.session[REPORTS_KEY] = reports
-    return report_id
 
 
 def _report_rows(problems: list[ImportProblem]) -> list[dict]:
@@ -77,12 +50,10 @@ def area_import(request):
         try:
             result = actions.import_areas(request.user, io.read_area_file(upload, upload.name))
         except ImportRejected as exc:
-            if all(p.row == 0 for p in exc.problems):
-                for problem in exc.problems:
-                    form.add_error("file", problem.message)
-            else:
+            if not whole_file_errors(form, exc.problems):
+                rows = ([p.row, p.column, p.message] for p in exc.problems)
                 report = {
-                    "id": _keep_report(request, exc.problems),
+                    "id": keep_report(request, REPORTS_KEY, rows),
                     "message": exc.message,
                     "rows": _report_rows(exc.problems),
                 }
@@ -104,10 +75,7 @@ def area_import(request):
 
 @requires("areas.manage")
 def area_import_report(request, report_id: str):
-    rows = request.session.get(REPORTS_KEY, {}).get(report_id)
-    if rows is None:
-        raise Http404
-    problems = [ImportProblem(*row) for row in rows]
+    problems = [ImportProblem(*row) for row in kept_report(request, REPORTS_KEY, report_id).rows]
     return io.problems_xlsx_response("import-problems.xlsx", problems)
 
 

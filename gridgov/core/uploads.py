@@ -1,0 +1,166 @@
+"""What every import page shares: the upload, "only check", and the report of a refusal.
+
+Areas, base data, the case reference tables and cameras are imported the same way: the
+user uploads one file, the whole file is checked first, and nothing is written if any
+row is wrong. The page then shows the row-by-row report, and the same report can be
+downloaded as a sheet without uploading the file again, so it is kept in the session
+under a random id. These steps live here once so that every import page refuses the
+same files with the same words, keeps the same bounded amount of session data and
+writes the same report sheet.
+
+Core knows nothing of the domain: each app passes its suffixes, its session key and a
+function naming its columns. A problem is anything with `row` (0: the whole file),
+`column` (a key), `message` and, for sheets with a value column, `value`.
+"""
+
+import itertools
+import secrets
+from pathlib import Path
+from typing import NamedTuple
+
+from django import forms
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gridgov.core.spreadsheets import xlsx_response
+
+XLSX_SUFFIX = ".xlsx"
+# Reports kept under one session key: the newest few; an older id answers 404.
+KEPT_REPORTS = 3
+# A longer report is cut, on the page and in the session (which is saved with every
+# request); the first rows say what is wrong. core/_import_report.html says so.
+KEPT_PROBLEMS = 2000
+REPORT_HEADER = (gettext_lazy("行"), gettext_lazy("列"), gettext_lazy("值"), gettext_lazy("问题"))
+
+
+# --- the upload ----------------------------------------------------------------------
+
+
+class ImportFileField(forms.FileField):
+    """A file to import: its name ends in one of `suffixes`, its size is within
+    settings.IMPORT_MAX_BYTES.
+
+    Checked before anything reads the file, so a wrong or oversized upload is refused
+    at once with a message on the field; the readers still check the content. The
+    widget offers only the allowed suffixes; `attrs` adds to its attributes.
+    """
+
+    default_error_messages = {"required": gettext_lazy("请选择要导入的文件。")}
+
+    def __init__(self, *, suffixes=(XLSX_SUFFIX,), suffix_message=None, attrs=None, **kwargs):
+        self.suffixes = tuple(suffixes)
+        if suffix_message is None:
+            suffix_message = gettext_lazy("只能导入 .xlsx 文件。")
+        self.suffix_message = suffix_message
+        attrs = {"accept": ",".join(self.suffixes), **(attrs or {})}
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload:
+            return upload
+        if Path(upload.name).suffix.lower() not in self.suffixes:
+            raise forms.ValidationError(str(self.suffix_message))
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件超过 %(mb)d MB，请拆分后再导入。") % {"mb": limit // (1024 * 1024)}
+            )
+        return upload
+
+
+def dry_run_field() -> forms.BooleanField:
+    """The "only check" box: the whole file is checked and reported, nothing written."""
+    return forms.BooleanField(
+        label=gettext_lazy("只检查，不写入"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+class SheetImportForm(forms.Form):
+    """An .xlsx within the size limit (its content is checked on reading) and "only
+    check" to see the report without writing. Subclasses add what else they ask."""
+
+    file = ImportFileField(label=gettext_lazy("Excel 文件"), attrs={"class": "form-control"})
+    dry_run = dry_run_field()
+
+
+# --- the report of a refused import ---------------------------------------------------
+
+
+def whole_file_errors(form, problems) -> bool:
+    """Put whole-file problems (row 0) on the form's file field; True when that was all,
+    so there is no row-by-row report to show."""
+    if all(p.row == 0 for p in problems):
+        for problem in problems:
+            form.add_error("file", problem.message)
+        return True
+    return False
+
+
+class KeptReport(NamedTuple):
+    rows: list[list]
+    kind: str | None
+
+
+def keep_report(request, key: str, rows, *, kind: str | None = None) -> str:
+    """Keep a refused import's problem rows in the session; return their new random id.
+
+    `rows` are lists of JSON values (e.g. [row, column, value, message]), at most
+    KEPT_PROBLEMS of them are kept. Only the newest KEPT_REPORTS reports stay under
+    `key`, so repeated refusals do not grow the session. `kind` tells which import it
+    was, for pages whose reports share one key.
+    """
+    report_id = secrets.token_urlsafe(12)
+    kept = list(request.session.get(key, {}).items())[-(KEPT_REPORTS - 1) :]
+    rows = [list(row) for row in itertools.islice(rows, KEPT_PROBLEMS)]
+    report = rows if kind is None else {"kind": kind, "problems": rows}
+    request.session[key] = dict(kept) | {report_id: report}
+    return report_id
+
+
+def kept_report(request, key: str, report_id: str) -> KeptReport:
+    """The rows (and kind) kept by `keep_report`; 404 once the report is gone."""
+    report = request.session.get(key, {}).get(report_id)
+    if report is None:
+        raise Http404
+    if isinstance(report, dict):
+        return KeptReport(report["problems"], report["kind"])
+    return KeptReport(report, None)
+
+
+def refused_report(request, key: str, rejected, column_label, *, kind: str | None = None):
+    """Keep the report of a refused import and return what core/_import_report.html
+    shows: its id, the refusal's message and the first KEPT_PROBLEMS problems (row,
+    column as the sheet names it, value, message), and whether it was cut."""
+    problems = rejected.problems[:KEPT_PROBLEMS]
+    rows = ([p.row, p.column, p.value, p.message] for p in problems)
+    return {
+        "id": keep_report(request, key, rows, kind=kind),
+        "message": rejected.message,
+        "rows": [
+            {
+                "row": p.row,
+                "column": column_label(p.column),
+                "value": p.value,
+                "message": p.message,
+            }
+            for p in problems
+        ],
+        "cut": len(rejected.problems) > KEPT_PROBLEMS,
+    }
+
+
+def problems_response(filename: str, problems, column_label, *, values: bool = True):
+    """The row-by-row report as a sheet: 行, 列, 值, 问题 (without 值 when `values` is
+    False). The whole file's problems (row 0) say 文件 in the row column."""
+    header = REPORT_HEADER if values else (*REPORT_HEADER[:2], REPORT_HEADER[3])
+    rows = (
+        (p.row or _("文件"), column_label(p.column), *([p.value] if values else []), p.message)
+        for p in problems
+    )
+    return xlsx_response(filename, header, rows, title=_("导入问题"))
