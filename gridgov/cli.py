@@ -38,6 +38,7 @@ def gunicorn_argv(port: int, workers: int | None = None) -> list[str]:
         "-m",
         "gunicorn",
         "gridgov.wsgi:application",
+        "--preload",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

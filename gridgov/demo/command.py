@@ -531,6 +531,8 @@ def load_command(street: Area, out=None) -> dict:
                 counts["positions"] = writer.finish()
                 WorkerLocation.objects.bulk_create(locations, ignore_conflicts=True)
                 counts["workers"] = len(locations)
+        if "workers" in counts:
+            counts["sent_to_verify"] = _send_to_verify(street)
         if counts:
             audit.record(
                 None, "demo.command", street, after={**counts, "seed": f"{SEED}:{street.code}"}
@@ -542,6 +544,36 @@ def load_command(street: Area, out=None) -> dict:
             f"{counts.get('workers', 0)} 名网格员的轨迹（{time.perf_counter() - started:.1f} 秒）\n"
         )
     return counts
+
+
+VERIFY_CASES = 3
+
+
+def _send_to_verify(street: Area) -> int:
+    """A few fresh cases the dispatcher has sent the nearest worker on duty to
+    verify (the command map's "派TA核实"), so a grid worker's desk shows one."""
+    from gridgov.accounts.models import User
+    from gridgov.cases.actions import act
+    from gridgov.cases.choices import Status
+    from gridgov.command.queries import nearest_workers
+
+    dispatcher = (
+        User.objects.filter(role_assignments__role=Role.DISPATCHER, role_assignments__area=street)
+        .order_by("id")
+        .first()
+    )
+    if dispatcher is None:
+        return 0
+    sent = 0
+    waiting = Case.objects.filter(
+        street=street, status__in=(Status.REPORTED, Status.ACCEPTED), lon__isnull=False
+    ).order_by("-reported_at")
+    for case in waiting[:VERIFY_CASES]:
+        near = nearest_workers(case, dispatcher, limit=1)
+        if near:
+            act(dispatcher, case, "assign_verify", version=case.version, worker=near[0]["id"])
+            sent += 1
+    return sent
 
 
 def _mark_cases(refs: dict[int, tuple[str, str]]) -> None:

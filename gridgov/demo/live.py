@@ -10,6 +10,7 @@ import math
 import random
 
 from django.utils import timezone
+from shapely.geometry import Point
 
 from gridgov.accounts.models import User
 from gridgov.command import actions, telemetry
@@ -22,6 +23,8 @@ from gridgov.command.models import (
 )
 from gridgov.command.queries import STALE_AFTER
 from gridgov.core.errors import ActionError
+from gridgov.places.geometry import parse_boundary
+from gridgov.places.models import Area
 
 ALERT_EVERY = 4  # ticks between camera alerts
 STEP_M = 25  # how far a worker on duty walks between ticks
@@ -38,13 +41,16 @@ def tick(number: int, rng: random.Random) -> dict:
         done["heartbeats"] = telemetry.record_heartbeats(source, beats)
         if number % ALERT_EVERY == 0:
             done["alerts"] = _alert(source, online, rng, now)
-    on_duty = WorkerLocation.objects.filter(recorded_at__gte=now - STALE_AFTER)
+    on_duty = list(WorkerLocation.objects.filter(recorded_at__gte=now - STALE_AFTER))
     users = User.objects.in_bulk([loc.user_id for loc in on_duty])
+    grids = dict(
+        Area.objects.filter(pk__in={loc.grid_id for loc in on_duty}).values_list("pk", "boundary")
+    )
     for location in on_duty:
-        heading = rng.uniform(0, 2 * math.pi)
+        lon, lat = _step(location, grids.get(location.grid_id), rng)
         point = {
-            "lon": location.lon + STEP_M * math.sin(heading) / _M_PER_DEG[0],
-            "lat": location.lat + STEP_M * math.cos(heading) / _M_PER_DEG[1],
+            "lon": lon,
+            "lat": lat,
             "accuracy": round(rng.uniform(4, 15), 1),
             "recorded_at": now,
         }
@@ -57,19 +63,36 @@ def tick(number: int, rng: random.Random) -> dict:
     return done
 
 
+def _step(location, boundary, rng: random.Random) -> tuple[float, float]:
+    """A few metres in a random direction, staying inside the worker's own grid (a
+    step that would leave it heads back towards the grid's middle instead)."""
+    heading = rng.uniform(0, 2 * math.pi)
+    lon = location.lon + STEP_M * math.sin(heading) / _M_PER_DEG[0]
+    lat = location.lat + STEP_M * math.cos(heading) / _M_PER_DEG[1]
+    if boundary:
+        grid = parse_boundary(boundary)
+        if not grid.contains(Point(lon, lat)):
+            middle = grid.representative_point()
+            lon = location.lon + (middle.x - location.lon) * 0.3
+            lat = location.lat + (middle.y - location.lat) * 0.3
+    return lon, lat
+
+
 def _alert(source, online, rng: random.Random, now: dt.datetime) -> int:
-    cameras = list(online.values_list("code", flat=True)[:400])
-    kinds = list(AlertKind.objects.values_list("code", flat=True))
+    cameras = list(online.values_list("code", "address", "name")[:400])
+    kinds = list(AlertKind.objects.values_list("code", "name"))
     if not cameras or not kinds:
         return 0
+    (code, address, name), (kind, kind_name) = rng.choice(cameras), rng.choice(kinds)
+    local = timezone.localtime(now)
     try:
         actions.receive_alert(
             source,
-            alert_id=f"demo-{now:%Y%m%d%H%M%S}-{rng.randrange(10_000)}",
-            camera_code=rng.choice(cameras),
-            kind=rng.choice(kinds),
+            alert_id=f"VMS{local:%Y%m%d%H%M%S}{rng.randrange(100):02d}",
+            camera_code=code,
+            kind=kind,
             occurred_at=now,
-            text="智能分析识别（演示）",
+            text=f"{address or name}：{kind_name}",
         )
     except ActionError:
         return 0

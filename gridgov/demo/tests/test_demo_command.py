@@ -141,3 +141,13 @@ def test_the_cameras_come_from_the_seed(demo):
         return [(r["code"], r["name"], r["lon"], r["lat"], r["kind"], r["grid_id"]) for r in rows]
 
     assert plan() == plan()
+
+
+def test_a_few_cases_wait_for_the_nearest_worker_to_verify(demo):
+    from gridgov.cases.inbox_views import waiting_for
+    from gridgov.cases.models import Case
+
+    sent = Case.objects.filter(verifier__isnull=False, verify_due_at__isnull=False)
+    assert sent.count() == 3
+    case = sent.first()
+    assert Case.objects.filter(waiting_for(case.verifier), pk=case.pk).exists()

@@ -200,11 +200,14 @@
     showLabels();
   }
 
+  // A grid is about 150 m across: from zoom 17 its label (name, code, worker) fits inside it.
+  const GRID_LABEL_ZOOM = 17;
+
   function showLabels() {
     const z = map.getZoom();
     const on = map.hasLayer(areaLayer);
-    const wantGrid = on && z >= 16;
-    const wantCommunity = on && z < 16;
+    const wantGrid = on && z >= GRID_LABEL_ZOOM;
+    const wantCommunity = on && z < GRID_LABEL_ZOOM;
     if (wantGrid !== map.hasLayer(gridLabels)) wantGrid ? gridLabels.addTo(map) : gridLabels.remove();
     if (wantCommunity !== map.hasLayer(communityLabels)) wantCommunity ? communityLabels.addTo(map) : communityLabels.remove();
   }
