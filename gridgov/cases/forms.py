@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.accounts.roles import Role
 from gridgov.cases.choices import Coordinates, Priority, Rating, Source
 from gridgov.cases.workflow import TRANSITIONS
+from gridgov.core.widgets import QuickSelect
 from gridgov.people.rules import Checker
 
 _TEXT = {"class": "form-control"}
@@ -257,7 +258,7 @@ class ActionForm(CaseForm):
         label=gettext_lazy("处置部门"),
         queryset=None,
         empty_label=gettext_lazy("请选择部门"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=QuickSelect(attrs=_SELECT),
     )
     due_at = forms.DateTimeField(
         label=gettext_lazy("处置时限（不填按类别时限）"),
@@ -269,7 +270,7 @@ class ActionForm(CaseForm):
         label=gettext_lazy("核实网格员"),
         queryset=None,
         empty_label=gettext_lazy("请选择网格员"),
-        widget=forms.Select(attrs=_SELECT),
+        widget=QuickSelect(attrs=_SELECT),
     )
     target = _text(gettext_lazy("合并到的案件编号"), maxlength=24, inputmode="numeric")
     amount = forms.DecimalField(

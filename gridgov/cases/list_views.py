@@ -18,6 +18,7 @@ from gridgov.cases import board_queries, queries
 from gridgov.cases.choices import Level, Source, Status
 from gridgov.cases.exports import EXPORT_ROWS
 from gridgov.core.permissions import requires
+from gridgov.core.widgets import QuickSelect
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -49,7 +50,7 @@ def _select(label, choices=()):
         label=label,
         required=False,
         choices=choices,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
     )
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from gridgov.command.models import CameraKind, CameraStatus
 from gridgov.core.scope import scope_of
 from gridgov.core.uploads import SheetImportForm
+from gridgov.core.widgets import QuickSelect
 from gridgov.places.models import Area, Level
 
 MAX_MERGE_MINUTES = 24 * 60
@@ -32,19 +33,19 @@ class CameraFilterForm(forms.Form):
         label=gettext_lazy("状态"),
         required=False,
         choices=_all(CameraStatus.choices),
-        widget=forms.Select(_select_sm),
+        widget=QuickSelect(_select_sm),
     )
     kind = forms.ChoiceField(
         label=gettext_lazy("类型"),
         required=False,
         choices=_all(CameraKind.choices),
-        widget=forms.Select(_select_sm),
+        widget=QuickSelect(_select_sm),
     )
     community = forms.ChoiceField(
-        label=gettext_lazy("社区"), required=False, widget=forms.Select(_select_sm)
+        label=gettext_lazy("社区"), required=False, widget=QuickSelect(_select_sm)
     )
     grid = forms.ChoiceField(
-        label=gettext_lazy("网格"), required=False, widget=forms.Select(_select_sm)
+        label=gettext_lazy("网格"), required=False, widget=QuickSelect(_select_sm)
     )
 
     def __init__(self, data, communities, grids):
