@@ -13,7 +13,15 @@ from django.utils import timezone
 from gridgov.cases.models import Case, CaseEvent, CasePhoto, Category
 from gridgov.cases.seed import seed_categories
 from gridgov.command import actions, signing
-from gridgov.command.models import AlertSource, Camera, CameraAlert, CameraKind, CameraStatus
+from gridgov.command.models import (
+    AlertKind,
+    AlertSource,
+    Camera,
+    CameraAlert,
+    CameraKind,
+    CameraStatus,
+)
+from gridgov.command.seed import seed_alert_kinds
 from gridgov.core.models import AuditEntry
 
 URL = "/api/v1/camera-alerts"
@@ -24,7 +32,9 @@ PNG = base64.b64decode(
 
 @pytest.fixture
 def camera(tree):
+    # Seeded by migrations, gone if a transactional test flushed the database.
     seed_categories(Category)
+    seed_alert_kinds(AlertKind)
     camera = Camera(
         code="44010500001310000001",
         name="洪德路口东北角",
