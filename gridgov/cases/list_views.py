@@ -20,7 +20,9 @@ from gridgov.cases.exports import EXPORT_ROWS
 from gridgov.core.permissions import requires
 from gridgov.core.widgets import QuickSelect
 
-PAGE_SIZE = 50
+# Twenty rows a page: each row costs about a millisecond to render, and narrowing the
+# filters finds a case faster than paging through them.
+PAGE_SIZE = 20
 COUNT_CAP = 10_000
 
 
