@@ -71,6 +71,11 @@ def dispatcher(tree):
 
 
 @pytest.fixture
+def street_staff(tree):
+    return make_user("street_staff", Role.STREET_STAFF, tree["street"])
+
+
+@pytest.fixture
 def other_grid(tree):
     """A grid of the other street (龙凤街道)."""
     return make_area("440105009101001", "凤阳第一网格", tree["c201"], square(113.27, 23.10, 0.005))

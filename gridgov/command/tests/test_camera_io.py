@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from gridgov.command import camera_io
 from gridgov.command.models import Camera, CameraKind, CameraStatus, StreamKind
-from gridgov.command.tests.camera_fixtures import *  # noqa: F403 (the fixtures)
 from gridgov.command.tests.camera_fixtures import sheet_rows, xlsx
 from gridgov.conftest import login
 from gridgov.core.models import AuditEntry
@@ -51,9 +50,9 @@ def staff_client(client, street_staff):
 
 
 def test_a_good_file_creates_and_updates_cameras_with_one_audit_row(
-    staff_client, street_staff, make_camera, tree
+    staff_client, street_staff, make_map_camera, tree
 ):
-    known = make_camera("g3", code=CODE.format(2), name="旧名称")
+    known = make_map_camera("g3", code=CODE.format(2), name="旧名称")
     gcj_lon, gcj_lat = wgs84_to_gcj02(113.2475, 23.1025)
     rows = [
         _row(1),
@@ -94,9 +93,9 @@ def test_a_good_file_creates_and_updates_cameras_with_one_audit_row(
 
 
 def test_a_bad_row_anywhere_writes_nothing_and_reports_row_column_and_problem(
-    staff_client, make_camera
+    staff_client, make_map_camera
 ):
-    known = make_camera("g1", code=CODE.format(1), name="原来的名字")
+    known = make_map_camera("g1", code=CODE.format(1), name="原来的名字")
     rows = [
         _row(1, 名称="新名字"),
         _row(2),
@@ -140,9 +139,9 @@ def test_a_grid_outside_the_users_scope_is_a_row_error(staff_client, other_grid)
 
 
 def test_a_code_registered_in_another_street_is_refused_and_left_alone(
-    staff_client, make_camera, other_grid
+    staff_client, make_map_camera, other_grid
 ):
-    theirs = make_camera("g9", code=CODE.format(1), name="凤阳路口")
+    theirs = make_map_camera("g9", code=CODE.format(1), name="凤阳路口")
     response = _upload(staff_client, [_row(1)])
     (problem,) = response.context["report"]["rows"]
     assert problem["column"] == "编码"
@@ -197,10 +196,10 @@ def test_a_file_that_is_not_xlsx_or_lacks_columns_is_refused(staff_client):
     assert not Camera.objects.exists()
 
 
-def test_an_exported_sheet_imports_back_unchanged(staff_client, make_camera):
-    make_camera("g1", name='=HYPERLINK("x")', direction=None, stream_url="rtsp://v.local/1",
+def test_an_exported_sheet_imports_back_unchanged(staff_client, make_map_camera):
+    make_map_camera("g1", name='=HYPERLINK("x")', direction=None, stream_url="rtsp://v.local/1",
                 stream_kind=StreamKind.RTSP)  # fmt: skip
-    make_camera("g2", kind=CameraKind.PANORAMIC, fov=180, status=CameraStatus.OFFLINE)
+    make_map_camera("g2", kind=CameraKind.PANORAMIC, fov=180, status=CameraStatus.OFFLINE)
     exported = staff_client.get(EXPORT).content
     before = list(Camera.objects.order_by("code").values())
     response = staff_client.post(IMPORT, {"file": _named(exported, "cameras.xlsx")})
@@ -210,8 +209,8 @@ def test_an_exported_sheet_imports_back_unchanged(staff_client, make_camera):
     assert entry.after["unchanged"] == 2 and entry.after["updated"] == 0
 
 
-def test_columns_left_out_keep_what_is_stored(street_staff, make_camera):
-    known = make_camera("g1", code=CODE.format(1), fov=90, vendor="大华", direction=180)
+def test_columns_left_out_keep_what_is_stored(street_staff, make_map_camera):
+    known = make_map_camera("g1", code=CODE.format(1), fov=90, vendor="大华", direction=180)
     header = ["编码", "名称", "经度", "纬度", "类型"]
     rows = camera_io.read_rows(
         camera_io.COLUMNS,

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gridgov.command.models import AlertSource, CameraKind, CameraStatus
-from gridgov.command.tests.camera_fixtures import *  # noqa: F403 (the fixtures)
 from gridgov.command.tests.camera_fixtures import sheet_rows
 from gridgov.conftest import login
 from gridgov.core.models import AuditEntry
@@ -60,10 +59,10 @@ def test_the_menu_shows_cameras_to_those_who_keep_them(client, dispatcher, perso
 
 
 def test_another_streets_dispatcher_sees_none_of_these_cameras(
-    client, make_camera, other_dispatcher
+    client, make_map_camera, other_dispatcher
 ):
-    ours = make_camera("g1", name="南华西路口")
-    theirs = make_camera("g9", name="凤阳路口")
+    ours = make_map_camera("g1", name="南华西路口")
+    theirs = make_map_camera("g9", name="凤阳路口")
     login(client, other_dispatcher)
     response = client.get(LIST)
     assert [c.pk for c in response.context["page"]] == [theirs.pk]
@@ -75,9 +74,9 @@ def test_another_streets_dispatcher_sees_none_of_these_cameras(
     assert not client.get(LIST, {"grid": ours.grid_id}).context["page"].object_list
 
 
-def test_the_list_counts_cameras_by_status(client, dispatcher, make_camera):
+def test_the_list_counts_cameras_by_status(client, dispatcher, make_map_camera):
     for status in ["online"] * 3 + ["offline"] * 2 + ["fault"]:
-        make_camera(status=status)
+        make_map_camera(status=status)
     login(client, dispatcher)
     response = client.get(LIST)
     counts = response.context["counts"]
@@ -88,10 +87,10 @@ def test_the_list_counts_cameras_by_status(client, dispatcher, make_camera):
     assert only_faults.context["counts"]["online"] == 3
 
 
-def test_filters_by_community_grid_kind_and_keyword(client, dispatcher, make_camera, tree):
-    a = make_camera("g1", name="洪德路与南华西路交界", kind=CameraKind.DOME)
-    b = make_camera("g2", name="鳌洲外街中段", address="鳌洲外街12号")
-    c = make_camera("g3", name="福安街口", kind=CameraKind.AI)
+def test_filters_by_community_grid_kind_and_keyword(client, dispatcher, make_map_camera, tree):
+    a = make_map_camera("g1", name="洪德路与南华西路交界", kind=CameraKind.DOME)
+    b = make_map_camera("g2", name="鳌洲外街中段", address="鳌洲外街12号")
+    c = make_map_camera("g3", name="福安街口", kind=CameraKind.AI)
     login(client, dispatcher)
 
     def shown(**params):
@@ -108,12 +107,12 @@ def test_filters_by_community_grid_kind_and_keyword(client, dispatcher, make_cam
 
 
 def test_each_row_links_to_the_map_and_marks_a_silent_online_camera(
-    client, dispatcher, make_camera
+    client, dispatcher, make_map_camera
 ):
     now = timezone.now()
-    fresh = make_camera(last_heartbeat_at=now - dt.timedelta(minutes=2))
-    silent = make_camera(last_heartbeat_at=now - dt.timedelta(minutes=25))
-    offline = make_camera(
+    fresh = make_map_camera(last_heartbeat_at=now - dt.timedelta(minutes=2))
+    silent = make_map_camera(last_heartbeat_at=now - dt.timedelta(minutes=25))
+    offline = make_map_camera(
         status=CameraStatus.OFFLINE, last_heartbeat_at=now - dt.timedelta(hours=5)
     )
     login(client, dispatcher)
@@ -127,16 +126,16 @@ def test_each_row_links_to_the_map_and_marks_a_silent_online_camera(
 
 
 def test_the_list_takes_the_same_few_queries_whatever_it_holds(
-    client, dispatcher, make_camera, django_assert_max_num_queries
+    client, dispatcher, make_map_camera, django_assert_max_num_queries
 ):
-    make_camera()
+    make_map_camera()
     login(client, dispatcher)
     client.get(LIST)
     # session, user, the status counts (which the pages reuse), the page, the filters' areas
     with django_assert_max_num_queries(5) as few:
         client.get(LIST)
     for n in range(60):
-        make_camera(["g1", "g2", "g3"][n % 3])
+        make_map_camera(["g1", "g2", "g3"][n % 3])
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(LIST, {"page": 2})
     assert len(response.context["page"]) == 11
@@ -146,9 +145,11 @@ def test_the_list_takes_the_same_few_queries_whatever_it_holds(
 # -- the export ----------------------------------------------------------------------------
 
 
-def test_the_export_has_the_filtered_cameras_in_the_import_columns(client, dispatcher, make_camera):
+def test_the_export_has_the_filtered_cameras_in_the_import_columns(
+    client, dispatcher, make_map_camera
+):
     heartbeat = timezone.now() - dt.timedelta(minutes=1)
-    first = make_camera(
+    first = make_map_camera(
         "g1",
         name="洪德路口",
         address="洪德路1号",
@@ -158,7 +159,7 @@ def test_the_export_has_the_filtered_cameras_in_the_import_columns(client, dispa
         vendor="海康威视",
         last_heartbeat_at=heartbeat,
     )
-    make_camera("g3", status=CameraStatus.FAULT)
+    make_map_camera("g3", status=CameraStatus.FAULT)
     login(client, dispatcher)
     response = client.get(EXPORT, {"status": "online"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -179,8 +180,10 @@ def test_the_export_has_the_filtered_cameras_in_the_import_columns(client, dispa
     assert abs((row[15] - local).total_seconds()) < 1
 
 
-def test_the_export_neutralises_formulas(client, dispatcher, make_camera):
-    make_camera(name='=HYPERLINK("http://evil.example","点我")', address="+1-1", vendor="@SUM(A1)")
+def test_the_export_neutralises_formulas(client, dispatcher, make_map_camera):
+    make_map_camera(
+        name='=HYPERLINK("http://evil.example","点我")', address="+1-1", vendor="@SUM(A1)"
+    )
     login(client, dispatcher)
     row = sheet_rows(client.get(EXPORT).content)[1]
     assert row[1] == '\'=HYPERLINK("http://evil.example","点我")'
