@@ -169,6 +169,16 @@ class SpecialDay(models.Model):
         return f"{self.date} {self.name}"
 
 
+def overdue_q(now: dt.datetime) -> Q:
+    """Overdue as a filter: open, not suspended, past the due time of its current step."""
+    return Q(status__in=OPEN_STATUSES, suspended_at__isnull=True, due_at__lt=now)
+
+
+def is_overdue(status: str, due_at, suspended_at, now: dt.datetime) -> bool:
+    """The same rule from a row's columns (no model instance needed)."""
+    return status in OPEN_STATUSES and suspended_at is None and due_at is not None and due_at < now
+
+
 def may_verify(user) -> bool:
     """Only grid workers are sent to verify; leaving the "cases I verify" branch out of
     everyone else's scope filter keeps their list queries on the usual indexes."""
@@ -191,9 +201,7 @@ class CaseQuerySet(ScopedQuerySet):
     def overdue(self, now: dt.datetime | None = None):
         """Open, not suspended, past the due time of its current step: a query, never a
         stored flag, so it cannot drift from the clock."""
-        return self.filter(
-            status__in=OPEN_STATUSES, suspended_at__isnull=True, due_at__lt=now or timezone.now()
-        )
+        return self.filter(overdue_q(now or timezone.now()))
 
 
 class Case(InGrid):
@@ -315,12 +323,7 @@ class Case(InGrid):
         return self.status not in FINAL_STATUSES
 
     def is_overdue(self, now: dt.datetime | None = None) -> bool:
-        return (
-            self.is_open
-            and self.suspended_at is None
-            and self.due_at is not None
-            and self.due_at < (now or timezone.now())
-        )
+        return is_overdue(self.status, self.due_at, self.suspended_at, now or timezone.now())
 
     @property
     def handled_on_time(self) -> bool | None:

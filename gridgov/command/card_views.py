@@ -28,6 +28,7 @@ from gridgov.cases.models import Case
 from gridgov.command.models import Camera, CameraAlert, WorkerLocation
 from gridgov.command.queries import STALE_AFTER, nearest_workers
 from gridgov.core.errors import ActionError
+from gridgov.core.masking import mask_name
 from gridgov.core.permissions import requires
 from gridgov.core.scope import get_visible_or_404
 from gridgov.people.models import Household
@@ -37,12 +38,6 @@ EVENTS_SHOWN = 5
 ALERTS_SHOWN = 5
 OPEN_CASES_SHOWN = 5
 DWELLINGS_SHOWN = 30
-
-
-def masked_name(name: str) -> str:
-    """A person's name on a shared screen: the surname only (张三 → 张*)."""
-    name = (name or "").strip()
-    return name[:1] + "*" * min(max(len(name) - 1, 1), 3) if name else ""
 
 
 def safe_stream_url(url: str) -> str:
@@ -176,7 +171,7 @@ def _building_card(request, pk, now):
     )
     shown = list(dwellings[:DWELLINGS_SHOWN])
     for dwelling in shown:
-        dwelling.landlord_masked = masked_name(dwelling.landlord_name)
+        dwelling.landlord_masked = mask_name(dwelling.landlord_name)
     total = len(shown)
     if total == DWELLINGS_SHOWN:
         total = Dwelling.objects.visible_to(request.user).filter(building=building).count()

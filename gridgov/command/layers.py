@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role
 from gridgov.cases.choices import OPEN_STATUSES
+from gridgov.cases.models import overdue_q
 from gridgov.command.models import Camera, WorkerLocation
 from gridgov.command.queries import (
     STALE_AFTER,
@@ -270,16 +271,11 @@ def _case_rows(user, bbox):
     return _in_bbox(open_here, bbox)
 
 
-def _late(now) -> Q:
-    """Overdue, among open cases (`Case.is_overdue`)."""
-    return Q(suspended_at__isnull=True, due_at__lt=now)
-
-
 def _cases_signature(rows, now):
     # "Overdue" moves with the clock: counting the overdue cases catches the moment
     # one more passes its due time, without throwing the cache away every minute.
     found = rows.aggregate(
-        n=Count("id"), changed=Max("updated_at"), overdue=Count("id", filter=_late(now))
+        n=Count("id"), changed=Max("updated_at"), overdue=Count("id", filter=overdue_q(now))
     )
     return tuple(found.values())
 
@@ -288,7 +284,7 @@ def _cases_features(rows, bbox, now) -> list[dict]:
     labels = status_labels()
     # "Overdue" is worked out by the database: turning two datetimes a row into Python
     # objects would cost more than the rest of the layer.
-    overdue = ExpressionWrapper(_late(now), output_field=BooleanField())
+    overdue = ExpressionWrapper(overdue_q(now), output_field=BooleanField())
     columns = ("id", "number", "title", "status", "priority", "category__name", "level")
     # Sorted here: asked to sort, SQLite reads the whole table in id order instead of
     # the (street, status) index.

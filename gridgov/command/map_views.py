@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.cases.choices import OPEN_STATUSES, Source, Status
-from gridgov.cases.models import Case
+from gridgov.cases.models import Case, overdue_q
 from gridgov.command.models import Camera, CameraStatus, WorkerLocation
 from gridgov.command.queries import STALE_AFTER
 from gridgov.core.permissions import requires
@@ -88,7 +88,7 @@ def _counters(user, now) -> dict:
         .filter(status__in=OPEN_STATUSES)
         .aggregate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(suspended_at__isnull=True, due_at__lt=now)),
+            overdue=Count("pk", filter=overdue_q(now)),
         )
     )
     cameras = Camera.objects.visible_to(user).aggregate(

@@ -2,9 +2,8 @@
 on-duty grid workers to a case, the live feed of case events, the search box, a
 worker's trail and the heat of cases.
 
-Every read starts from the scope rule (`visible_to`), except `nearest_workers`: whom a
-dispatcher may send to verify is the street's grid workers, as the `assign_verify` move
-itself allows (`cases.queries.street_grid_workers`).
+Every read starts from the scope rule (`visible_to`); `nearest_workers` offers, among
+the street's grid workers the `assign_verify` move allows, those the user may see.
 """
 
 import datetime as dt
@@ -14,12 +13,13 @@ from django.db.models import Count, FloatField, Func, Max, Q
 from django.db.models.lookups import Exact, In
 from django.utils import timezone
 
-from gridgov.cases.choices import OPEN_STATUSES, Status
-from gridgov.cases.models import Case, CaseEvent, may_verify
+from gridgov.cases.choices import Status
+from gridgov.cases.models import Case, CaseEvent, is_overdue, may_verify
 from gridgov.cases.queries import street_grid_workers
 from gridgov.cases.workflow import ACTION_LABELS
 from gridgov.command.models import Camera, WorkerLocation, WorkerPosition
 from gridgov.core.scope import scope_of
+from gridgov.places.geometry import parse_boundary
 from gridgov.places.models import Area, Building, Level
 
 # A worker whose phone has not reported for this long is off duty: greyed on the map,
@@ -53,11 +53,6 @@ def great_circle_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
-
-
-def is_overdue(status: str, due_at, suspended_at, now: dt.datetime) -> bool:
-    """`Case.is_overdue` from columns: open, not suspended, past the step's due time."""
-    return status in OPEN_STATUSES and suspended_at is None and due_at is not None and due_at < now
 
 
 def status_labels() -> dict[str, str]:
@@ -262,22 +257,10 @@ def feed(user, after: int | None = None, now: dt.datetime | None = None) -> dict
 
 
 def _bounds(boundary) -> list[float] | None:
-    """[w, s, e, n] of a GeoJSON Polygon/MultiPolygon, rounded to 6 decimals."""
-    if isinstance(boundary, dict) and boundary.get("type") == "Feature":
-        boundary = boundary.get("geometry")
-    if not isinstance(boundary, dict):
+    """[w, s, e, n] of a stored boundary, rounded to 6 decimals (None without one)."""
+    if not boundary:
         return None
-    coords = boundary.get("coordinates") or []
-    polygons = coords if boundary.get("type") == "MultiPolygon" else [coords]
-    xs, ys = [], []
-    for polygon in polygons:
-        for ring in polygon[:1]:
-            for point in ring:
-                xs.append(point[0])
-                ys.append(point[1])
-    if not xs:
-        return None
-    return [round(min(xs), 6), round(min(ys), 6), round(max(xs), 6), round(max(ys), 6)]
+    return [round(value, 6) for value in parse_boundary(boundary).bounds]
 
 
 def _point(lon, lat) -> tuple:

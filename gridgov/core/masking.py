@@ -1,4 +1,5 @@
-"""Masked display of personal data (PIPL): ID numbers as 6+4, phones as 3+4."""
+"""Masked display of personal data (PIPL): ID numbers as 6+4, phones as 3+4, names on a
+shared screen as the surname."""
 
 
 def mask_id_number(value: str | None) -> str:
@@ -8,6 +9,12 @@ def mask_id_number(value: str | None) -> str:
     if len(value) <= 10:
         return value[:2] + "*" * max(len(value) - 2, 0)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_name(name: str | None) -> str:
+    """A person's name on a shared screen: the surname only (张三 → 张*)."""
+    name = (name or "").strip()
+    return name[:1] + "*" * min(max(len(name) - 1, 1), 3) if name else ""
 
 
 def mask_phone(value: str | None) -> str:

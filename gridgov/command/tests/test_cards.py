@@ -10,8 +10,9 @@ from django.utils import timezone
 from gridgov.cases import actions as case_actions
 from gridgov.cases.models import Case
 from gridgov.command import actions
-from gridgov.command.card_views import masked_name, safe_stream_url
+from gridgov.command.card_views import safe_stream_url
 from gridgov.conftest import login
+from gridgov.core.masking import mask_name as masked_name
 
 pytestmark = pytest.mark.django_db
 
