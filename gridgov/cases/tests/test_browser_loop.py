@@ -62,6 +62,10 @@ def _act(page, label, fields=None):
         _submit(page, button)
         return
     button.click()
+    # Let the form finish opening: a click during Bootstrap's collapse transition can
+    # be lost, and the walk would wait for a page that never comes.
+    page.wait_for_function("() => !document.querySelector('.collapsing')")
+    form.get_by_role("button", name=f"确认{label}").wait_for(state="visible")
     for name, value in (fields or {}).items():
         field = form.locator(f"[name$='-{name}']")
         if field.evaluate("e => e.tagName") == "SELECT":
