@@ -193,6 +193,16 @@ def cmd_export(args) -> int:
     return _run_command("export_people", args.kind, args.file, *extra)
 
 
+def cmd_partition(args) -> int:
+    _django_setup()
+    argv = ["partition", "--all"] if args.all else ["partition", "--community", args.community]
+    argv += ["--target", str(args.target), "--tolerance", str(args.tolerance)]
+    argv += ["--barriers", args.barriers] if args.barriers else []
+    argv += ["--as", args.as_user] if args.as_user else []
+    argv += [flag for flag, on in (("--fresh", args.fresh), ("--apply", args.apply)) if on]
+    return _run_command(*argv)
+
+
 def cmd_manage(args) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
     from django.core.management import execute_from_command_line
@@ -257,6 +267,20 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--as", dest="as_user", help="base data: username the export runs as")
     exp.add_argument("--reason", help="base data: why ID and phone numbers are exported in clear")
     exp.set_defaults(func=cmd_export)
+
+    part = sub.add_parser(
+        "partition", help="divide communities into grids of about TARGET households"
+    )
+    which = part.add_mutually_exclusive_group(required=True)
+    which.add_argument("--community", help="the community's 12-digit code")
+    which.add_argument("--all", action="store_true", help="every community in scope")
+    part.add_argument("--target", type=int, default=250, help="households per grid (250)")
+    part.add_argument("--tolerance", type=float, default=0.2, help="allowed deviation (0.2)")
+    part.add_argument("--barriers", help="GeoJSON lines (roads, rivers) grids should follow")
+    part.add_argument("--fresh", action="store_true", help="ignore the current grids")
+    part.add_argument("--apply", action="store_true", help="apply at once (else: a proposal)")
+    part.add_argument("--as", dest="as_user", help="username the change is recorded under")
+    part.set_defaults(func=cmd_partition)
 
     manage = sub.add_parser("manage", help="run a Django manage.py command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -53,7 +53,14 @@ _MAP_MANAGE = _MAP | {"command.cameras"}
 
 ROLE_RULES: dict[str, RoleRule] = {
     Role.SYSTEM_ADMIN: RoleRule(
-        _VIEW | {"accounts.manage", "areas.manage", "areas.manage_top", "cases.reference"},
+        _VIEW
+        | {
+            "accounts.manage",
+            "areas.manage",
+            "areas.manage_top",
+            "areas.partition",
+            "cases.reference",
+        },
         sees_data=False,
         levels=("district", "street"),
     ),
@@ -65,7 +72,7 @@ ROLE_RULES: dict[str, RoleRule] = {
         | _PEOPLE_MANAGE
         | _CASES_DISPATCH
         | _MAP_MANAGE
-        | {"areas.manage", "people.import", "cases.reference"},
+        | {"areas.manage", "areas.partition", "people.import", "cases.reference"},
         sees_data=True,
         levels=("street",),
     ),

@@ -140,7 +140,7 @@ def _feature(geometry: dict, properties: dict) -> dict:
 
 
 def _area_rows(user, bbox):
-    return Area.objects.visible_to(user).filter(level__in=AREA_LEVELS)
+    return Area.objects.visible_to(user).current().filter(level__in=AREA_LEVELS)
 
 
 def _area_workers(areas):

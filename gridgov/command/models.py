@@ -34,6 +34,8 @@ class Camera(InGrid):
     looks (`direction`, degrees clockwise from north; empty for a 360° dome) and its
     field of view. Its grid is found from its location, so alerts become cases there."""
 
+    located = True
+
     code = models.CharField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("安装地址"), max_length=200, blank=True)

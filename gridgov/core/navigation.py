@@ -21,6 +21,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem(_("工作台"), "home", None, "house"),
     NavItem(_("网格架构"), "places:area_tree", "areas.view", "diagram-3"),
+    NavItem(_("网格划分"), "places:partition_index", "areas.partition", "bounding-box-circles"),
     NavItem(_("人口查询"), "people:search", "people.view", "search"),
     NavItem(_("导入导出"), "people:import", "people.import", "file-earmark-spreadsheet"),
     NavItem(_("上报案件"), "cases:report", "cases.report", "plus-circle"),

@@ -80,7 +80,11 @@ def _grid_workers(street: Area, names: NameMaker, rng: random.Random) -> None:
     staffed = set(
         RoleAssignment.objects.filter(role=Role.GRID_WORKER).values_list("area_id", flat=True)
     )
-    grids = Area.objects.filter(level=Level.GRID, path__startswith=street.path).order_by("code")
+    grids = (
+        Area.objects.filter(level=Level.GRID, path__startswith=street.path)
+        .current()
+        .order_by("code")
+    )
     for grid in grids.exclude(pk__in=staffed):
         name = names.full(rng.random() < 0.45)
         _new_account(f"gw{grid.code[-6:]}", name, Role.GRID_WORKER, area=grid)

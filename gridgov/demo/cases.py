@@ -102,9 +102,9 @@ class CasePlayer:
             )
         )
         self.grids = dict(
-            Area.objects.filter(level=AreaLevel.GRID, path__startswith=street.path).values_list(
-                "id", "code"
-            )
+            Area.objects.filter(level=AreaLevel.GRID, path__startswith=street.path)
+            .current()
+            .values_list("id", "code")
         )
 
     def _later(self, at, minutes_low, minutes_high):

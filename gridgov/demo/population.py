@@ -26,6 +26,7 @@ from gridgov.core import audit
 from gridgov.core.protect import blind_index
 from gridgov.demo import details
 from gridgov.demo.buildings import GridSpot, Site, plan_sites
+from gridgov.demo.grids import draw_grids
 from gridgov.demo.households import PeopleMaker
 from gridgov.demo.names import NameMaker
 from gridgov.demo.orgs import plan_organizations
@@ -219,11 +220,14 @@ def generate_population(
 
 def load_population(actor, scale: int = 1, households: int | None = None, out=None) -> list:
     """Every street of the demo (Nanhua West and, with scale > 1, its copies), one
-    after the other so memory stays at one street's worth."""
+    after the other so memory stays at one street's worth; each street's grids are
+    then redrawn by the partitioner (`demo.grids`)."""
     streets = ensure_streets(actor, scale)
-    return [
-        generate_population(street, households or DEFAULT_HOUSEHOLDS, out) for street in streets
-    ]
+    written = []
+    for street in streets:
+        written.append(generate_population(street, households or DEFAULT_HOUSEHOLDS, out))
+        draw_grids(actor, street, out)
+    return written
 
 
 class _Silent:

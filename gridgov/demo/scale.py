@@ -68,6 +68,7 @@ def ensure_streets(actor, scale: int) -> list[Area]:
         template = list(
             Area.objects.filter(path__startswith=original.path)
             .exclude(pk=original.pk)
+            .current()
             .order_by("path")
         )
         for k in range(1, scale):

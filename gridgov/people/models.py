@@ -31,6 +31,8 @@ class Household(InGrid):
     """A household (户), the unit of the household file (一户一档). Several households
     may share a dwelling (a landlord family and tenants)."""
 
+    follows = "dwelling"
+
     dwelling = models.ForeignKey(
         Dwelling, verbose_name=_("房屋"), on_delete=models.PROTECT, related_name="households"
     )
@@ -67,6 +69,8 @@ class Household(InGrid):
 
 class Resident(InGrid):
     """A resident (实有人口): registered, floating or overseas, living here or not."""
+
+    follows = "household"
 
     household = models.ForeignKey(
         Household, verbose_name=_("住户"), on_delete=models.PROTECT, related_name="members"
@@ -168,6 +172,8 @@ class FocusGroup(models.Model):
 class FocusMembership(InGrid):
     """A resident's membership of a focus group, with its details (certificate no., …)."""
 
+    follows = "resident"
+
     resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="focus")
     group = models.ForeignKey(FocusGroup, on_delete=models.PROTECT, related_name="memberships")
     details = models.JSONField(_("附加信息"), default=dict, blank=True)
@@ -189,6 +195,8 @@ class FocusMembership(InGrid):
 
 class Organization(InGrid):
     """An organization (单位): employers, shops, schools, agencies at an address."""
+
+    follows = "building"
 
     name = models.CharField(_("名称"), max_length=200)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
@@ -252,6 +260,8 @@ class HouseholdEventKind(models.TextChoices):
 
 class HouseholdEvent(InGrid):
     """One line of a household's history: who moved in or out, when, by whom."""
+
+    follows = "household"
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
     resident = models.ForeignKey(

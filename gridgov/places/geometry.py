@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+import shapely
 from django.utils.translation import gettext as _
 from shapely import make_valid
 from shapely.errors import ShapelyError
@@ -39,13 +41,13 @@ def parse_boundary(geojson, field: str = "boundary") -> BaseGeometry:
     return geom
 
 
-def to_geojson(geom: BaseGeometry) -> dict:
-    """GeoJSON with coordinates rounded to 6 decimals (about 0.1 m)."""
+def to_geojson(geom: BaseGeometry, digits: int = 6) -> dict:
+    """GeoJSON with coordinates rounded to 6 decimals (about 0.1 m) unless told."""
     data = mapping(geom)
 
     def rounded(coords):
         if isinstance(coords[0], int | float):
-            return [round(coords[0], 6), round(coords[1], 6)]
+            return [round(coords[0], digits), round(coords[1], digits)]
         return [rounded(c) for c in coords]
 
     return {"type": data["type"], "coordinates": rounded(data["coordinates"])}
@@ -62,3 +64,16 @@ def area_m2(geom: BaseGeometry) -> float:
 
 def lies_within(child: BaseGeometry, parent: BaseGeometry) -> bool:
     return parent.buffer(CONTAIN_TOLERANCE_DEG).contains(child)
+
+
+def round_coverage(shapes: list[BaseGeometry], digits: int = 6) -> list[BaseGeometry]:
+    """Round a coverage (shapes that share edges, like grids of a community) to
+    `digits` decimals without opening gaps or overlaps between them.
+
+    Where one shape's corner lies in the middle of a neighbour's edge, rounding would
+    move the corner but not the edge and leave a sliver; so every corner is first
+    inserted into the edges it lies on (`shapely.snap` with a 1 mm tolerance), and
+    neighbours then share identical vertices, which round identically.
+    """
+    corners = shapely.multipoints(np.concatenate([shapely.get_coordinates(s) for s in shapes]))
+    return [shapely.set_precision(shapely.snap(s, corners, 1e-8), 10.0**-digits) for s in shapes]

@@ -42,6 +42,10 @@ class AreaQuerySet(models.QuerySet):
     def subtree(self, area):
         return self.filter(path__startswith=area.path)
 
+    def current(self):
+        """Areas in use: without the grids a new grid layout retired."""
+        return self.filter(retired_on__isnull=True)
+
 
 class Area(models.Model):
     """A district, street, community or grid, with its official code and boundary.
@@ -69,6 +73,9 @@ class Area(models.Model):
     center_lon = models.FloatField(_("中心经度"), null=True, blank=True)
     center_lat = models.FloatField(_("中心纬度"), null=True, blank=True)
     area_m2 = models.FloatField(_("面积（平方米）"), null=True, blank=True)
+    # A grid dropped by a new grid layout: kept (cases and assignments quote it), with
+    # no boundary; its old boundary lives on in the layout history (GridLayout).
+    retired_on = models.DateField(_("撤销日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -100,7 +107,17 @@ class Area(models.Model):
 class InGrid(models.Model):
     """Base of every record that belongs to a grid: it carries the ids of its grid,
     community and street, copied from the grid at save, so the scope rule is a plain
-    indexed filter (`visible_to(user)`) with no joins."""
+    indexed filter (`visible_to(user)`) with no joins.
+
+    `follows` names the foreign key whose grid a record shares ("户进房、房进楼"):
+    when a new grid layout moves a building, every record that follows it, directly
+    or through a chain of such keys, moves with it. Records that keep the grid they
+    were made in (a case, a position) leave it None; `located` records (a camera)
+    are placed again by their point.
+    """
+
+    follows: str | None = None
+    located = False
 
     grid = models.ForeignKey(
         Area, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+"
@@ -197,6 +214,8 @@ class DwellingUse(models.TextChoices):
 class Dwelling(InGrid):
     """A dwelling (房屋): one unit of a building, residential or not, possibly rented."""
 
+    follows = "building"
+
     building = models.ForeignKey(
         Building, verbose_name=_("楼宇"), on_delete=models.PROTECT, related_name="dwellings"
     )
@@ -237,3 +256,75 @@ class Dwelling(InGrid):
     def __str__(self):
         unit = f"{self.unit}单元" if self.unit else ""
         return f"{self.building.name}{unit}{self.room}"
+
+
+class LayoutStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待审方案")
+    APPLIED = "applied", _("现行")
+    SUPERSEDED = "superseded", _("历史")
+    DISCARDED = "discarded", _("已放弃")
+
+
+class LayoutMethod(models.TextChoices):
+    FRESH = "fresh", _("重新划分")
+    WARM = "warm", _("在现行基础上调整")
+    RECORDED = "recorded", _("划分前的原有网格")
+
+
+class GridLayoutQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Layouts of the communities inside the user's area subtrees."""
+        return self.filter(community__in=Area.objects.visible_to(user))
+
+
+class GridLayout(models.Model):
+    """A grid layout of one community: its grids' boundaries and which grid each
+    building is in, as proposed by the partition, applied from a date, or kept as
+    history once a newer one is applied (the grids' shapes of any past date).
+
+    `basis` is a digest of the buildings, households and grids the proposal was
+    computed from: applying refuses a proposal whose basis no longer holds.
+    """
+
+    community = models.ForeignKey(
+        Area, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="grid_layouts"
+    )
+    status = models.CharField(_("状态"), max_length=12, choices=LayoutStatus.choices)
+    method = models.CharField(_("方式"), max_length=10, choices=LayoutMethod.choices)
+    effective_on = models.DateField(_("生效日期"), null=True, blank=True)
+    target = models.PositiveIntegerField(_("目标户数"), default=250)
+    tolerance = models.FloatField(_("允许偏差"), default=0.2)
+    grids = models.JSONField(_("网格"), default=list)
+    assignment = models.JSONField(_("楼宇归属"), default=dict)
+    moves = models.JSONField(_("调整的楼宇"), default=list)
+    report = models.JSONField(_("校验报告"), default=dict)
+    basis = models.CharField(max_length=64, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GridLayoutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("网格划分方案")
+        verbose_name_plural = _("网格划分方案")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["community", "status", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=LayoutStatus.values), name="layout_status_known"
+            ),
+            models.UniqueConstraint(
+                fields=["community"],
+                condition=models.Q(status="applied"),
+                name="layout_one_applied_per_community",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.community.name} {self.get_status_display()} #{self.pk}"

@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from gridgov.core.scope import scope_of
 from gridgov.places.models import Area, Level
@@ -20,8 +20,11 @@ def children_with_counts(areas) -> list[Area]:
     """Children of `areas`, each with `n_children`, the number of its own children."""
     return list(
         Area.objects.without_boundary()
+        .current()
         .filter(parent__in=areas)
-        .annotate(n_children=Count("children", distinct=True))
+        .annotate(
+            n_children=Count("children", filter=Q(children__retired_on__isnull=True), distinct=True)
+        )
         .order_by("code")
     )
 

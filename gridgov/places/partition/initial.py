@@ -53,8 +53,7 @@ def metis_parts(cells: Cells, nodes: list[int], k: int, seed: int, weighted: boo
     options = pymetis.Options(contig=1, seed=seed)
     _cut, labels = pymetis.part_graph(
         k,
-        xadj=xadj,
-        adjncy=adjncy,
+        pymetis.CSRAdjacency(xadj, adjncy),
         vweights=[int(cells.households[node]) + 1 for node in nodes],
         eweights=eweights if weighted else None,
         recursive=False,  # contig holds only for k-way (METIS bisects when k ≤ 8)
