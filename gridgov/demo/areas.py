@@ -23,10 +23,10 @@ from functools import cache
 import shapely
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
 
-from gridgov.places.geometry import to_geojson
+from gridgov.places.geometry import round_coverage, to_geojson
 from gridgov.places.models import Level
+from gridgov.places.partition.cells import tile
 
 SEED = 20260105
 GRID_TOTAL = 79
@@ -161,46 +161,6 @@ def _polygons(geom: BaseGeometry) -> list[Polygon]:
     return [part for g in getattr(geom, "geoms", []) for part in _polygons(g)]
 
 
-def tile(region: Polygon, seeds: list[tuple[float, float]]) -> list[Polygon]:
-    """Cut `region` into one polygon per seed: Voronoi cells clipped to the region.
-
-    A convex cell clipped to a ragged region may fall into pieces; each piece without
-    the seed joins the neighbour it shares the longest edge with, so every tile stays
-    one polygon and the tiles still cover the region with no gap and no overlap.
-    """
-    cells = shapely.voronoi_polygons(MultiPoint(seeds), extend_to=region, ordered=True).geoms
-    tiles: list[BaseGeometry] = []
-    orphans: list[tuple[int, Polygon]] = []
-    for index, (cell, seed) in enumerate(zip(cells, seeds, strict=True)):
-        parts = _polygons(cell.intersection(region))
-        home = Point(seed)
-        keep = max(parts, key=lambda p: (p.covers(home), p.area))
-        tiles.append(keep)
-        orphans.extend((index, part) for part in parts if part is not keep)
-    for owner, piece in sorted(orphans, key=lambda item: -item[1].area):
-        shared = [
-            (piece.boundary.intersection(other.boundary).length, j)
-            for j, other in enumerate(tiles)
-            if j != owner
-        ]
-        _, target = max(shared)
-        tiles[target] = unary_union([tiles[target], piece])
-    return tiles
-
-
-def node_and_round(tiles: list[Polygon]) -> list[Polygon]:
-    """Round a whole coverage to 6 decimals without opening gaps or overlaps.
-
-    Where a tile's edge meets the corner of a neighbour in the middle of that edge,
-    rounding would move the corner but not the edge, leaving a sliver of a few square
-    metres. So first every corner lying on another tile's edge is inserted into that
-    edge (`shapely.snap` with a 1 mm tolerance), and neighbours then share identical
-    vertices, which round identically.
-    """
-    corners = MultiPoint([xy for t in tiles for xy in t.exterior.coords])
-    return [snap(shapely.snap(t, corners, 1e-8)) for t in tiles]
-
-
 def _random_points(region: Polygon, n: int, rng: random.Random) -> list[tuple[float, float]]:
     minx, miny, maxx, maxy = region.bounds
     points: list[tuple[float, float]] = []
@@ -276,7 +236,7 @@ def build_tree() -> tuple[AreaSpec, ...]:
     cells_of = []
     for shape, count in zip(shapes, counts, strict=True):
         cells_of.append(tile(shape, spread_seeds(shape, count, rng)))
-    rounded = iter(node_and_round([cell for cells in cells_of for cell in cells]))
+    rounded = iter(round_coverage([cell for cells in cells_of for cell in cells]))
     cells_of = [[next(rounded) for _ in cells] for cells in cells_of]
 
     communities, grids = [], []

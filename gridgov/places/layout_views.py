@@ -204,7 +204,8 @@ def layout_detail(request, pk: int):
     report = layout.report or {}
     per_grid = {row["name"]: row for row in report.get("per_grid", [])}
     grids = [
-        {**g, **{"deviation": per_grid.get(g["code"], {}).get("deviation")}} for g in layout.grids
+        {**g, "deviation": per_grid.get(g["code"], {}).get("deviation")}
+        for g in sorted(layout.grids, key=lambda g: g["code"])
     ]
     context = {
         "layout": layout,

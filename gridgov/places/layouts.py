@@ -191,8 +191,7 @@ def propose(
     grids = [
         {
             "code": code,
-            "name": _("%(community)s第%(n)s网格")
-            % {"community": community.name, "n": int(code[-3:])},
+            "name": grid_name(community, code),
             "households": g.households,
             "buildings": len(g.buildings),
             "pp": round(polsby_popper(shape_m), 3),
@@ -230,6 +229,11 @@ def propose(
         report=summary,
         basis=basis_of(community, rows),
     )
+
+
+def grid_name(community: Area, code: str) -> str:
+    """A grid's name is data, in the street office's language: "鳌洲社区第3网格"."""
+    return f"{community.name}第{int(code[-3:])}网格"
 
 
 def _codes(community: Area, grids, warm: bool) -> list[str]:

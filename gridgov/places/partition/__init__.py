@@ -22,11 +22,13 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.places.partition.cells import Cells, tessellate
+from gridgov.places.partition.counts import grid_count
 from gridgov.places.partition.improve import Search, Weights
-from gridgov.places.partition.initial import grid_count, initial_labels
+from gridgov.places.partition.initial import initial_labels
 from gridgov.places.partition.shapes import Report, dissolve, number_order, validate
 
 DEFAULT_TARGET = 250
@@ -77,10 +79,20 @@ class Layout:
     moved: list[tuple[str, str | None, int]] = field(default_factory=list)  # re-partition
 
 
-def prepare(community, buildings: list[BuildingPoint], barriers=()) -> Cells:
+def prepare(
+    community,
+    buildings: list[BuildingPoint],
+    barriers=(),
+    target=DEFAULT_TARGET,
+    tolerance=DEFAULT_TOLERANCE,
+) -> Cells:
     points = np.array([(b.x, b.y) for b in buildings], dtype=float).reshape(-1, 2)
+    outside = ~shapely.covers(community, shapely.points(points))
+    if outside.any():
+        ids = [buildings[i].id for i in np.flatnonzero(outside)[:5]]
+        raise ValueError(f"buildings outside the community: {', '.join(ids)}")
     households = np.array([max(0, int(b.households)) for b in buildings], dtype=np.int64)
-    return tessellate(community, points, households, barriers)
+    return tessellate(community, points, households, barriers, target, tolerance)
 
 
 def assemble(
@@ -127,7 +139,7 @@ def partition(
     households (±`tolerance`); same input and seed, same layout."""
     started = time.perf_counter()
     _check(buildings, target, tolerance)
-    cells = prepare(community, buildings, barriers)
+    cells = prepare(community, buildings, barriers, target, tolerance)
     labels, fixed = initial_labels(cells, target, tolerance, seed)
     labels = Search(cells, labels, target, tolerance, fixed, weights=weights or Weights()).run(seed)
     layout = assemble(community, buildings, cells, labels, target, tolerance)
@@ -148,7 +160,7 @@ def baseline(
     (most grids within the tolerance, then the smallest largest deviation)."""
     started = time.perf_counter()
     _check(buildings, target, tolerance)
-    cells = prepare(community, buildings)
+    cells = prepare(community, buildings, target=target, tolerance=tolerance)
     best = None
     for seed in range(seeds):
         labels, _fixed = initial_labels(cells, target, tolerance, seed, weighted=False)

@@ -22,8 +22,12 @@ from shapely import STRtree
 from shapely.geometry import MultiPoint, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from gridgov.places.partition.counts import grid_count
+
 # A shared edge shorter than this (metres) is a touching corner, not a border.
 MIN_EDGE = 1e-3
+# Corners closer than this (metres) to a neighbour's edge are put on it.
+SNAP = 1e-6
 
 
 @dataclass
@@ -78,7 +82,7 @@ def _absorb_fragments(tiles: list[Polygon], fragments: list[Polygon]) -> list[Po
         for piece in pending:
             candidates = tree.query(piece, predicate="intersects")
             best = max(((_shared(piece, tiles[j]), j) for j in candidates), default=(0.0, -1))
-            if best[0] <= MIN_EDGE:
+            if best[0] <= 0:  # any shared edge will do: this runs in degrees too
                 left.append(piece)
                 continue
             tiles[best[1]] = shapely.union(tiles[best[1]], piece)
@@ -143,19 +147,28 @@ def _join_empty_blocks(blocks: list[Polygon], counts: list[int]) -> list[Polygon
 
 
 def _sites(points: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
-    """Distinct points (to the centimetre) and the buildings standing on each."""
+    """Distinct points (to the centimetre) and the buildings standing on each; a
+    site is where the first of its buildings stands (not the rounded point, which may
+    lie a hair outside the community)."""
     keys = np.round(points, 2)
-    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-    members: list[list[int]] = [[] for _ in range(len(unique))]
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    members: list[list[int]] = [[] for _ in range(len(first))]
     for building, site in enumerate(inverse.ravel()):
         members[site].append(building)
-    return unique, members
+    return points[first], members
 
 
 def tessellate(
-    community: Polygon, points: np.ndarray, households: np.ndarray, barriers: list = ()
+    community: Polygon,
+    points: np.ndarray,
+    households: np.ndarray,
+    barriers: list = (),
+    target: float = 250,
+    tolerance: float = 0.2,
 ) -> Cells:
-    """The cells of the community's buildings (points as an n × 2 array in metres)."""
+    """The cells of the community's buildings (points as an n × 2 array in metres).
+    `target` and `tolerance` decide which blocks must be linked across a barrier: a
+    block that cannot make whole grids on its own."""
     sites, members = _sites(points)
     inside = shapely.covers(community, shapely.points(sites))
     if not inside.all():
@@ -178,10 +191,34 @@ def tessellate(
         idx = np.flatnonzero(site_block == b)
         for i, poly in zip(idx, tile(block, [tuple(p) for p in sites[idx]]), strict=True):
             polygons[i] = poly
-    return _with_adjacency(polygons, members, households, site_block, sites)
+    cell_households = np.array([sum(int(households[m]) for m in ms) for ms in members])
+    polygons = _match_across_blocks(polygons, site_block)
+    cells = _with_adjacency(polygons, members, cell_households, site_block, sites)
+    cells.crossings = _link_blocks(cells, target, tolerance)
+    return cells
 
 
-def _with_adjacency(polygons, members, households, block, sites) -> Cells:
+def _match_across_blocks(polygons: list[Polygon], block: np.ndarray) -> list[Polygon]:
+    """Cells on either side of a barrier were cut from different blocks, so their
+    corners along it differ. Each gets the corners of its neighbours across the
+    barrier inserted into its edges (snapping within a micrometre), so the cells stay
+    an edge-matched coverage that dissolves exactly."""
+    geoms = np.array(polygons, dtype=object)
+    left, right = STRtree(geoms).query(geoms, predicate="intersects")
+    cross = block[left] != block[right]
+    if not cross.any():
+        return polygons
+    out = list(polygons)
+    for i in np.unique(left[cross]).tolist():
+        others = right[cross & (left == i)]
+        corners = shapely.multipoints(
+            np.concatenate([shapely.get_coordinates(geoms[j]) for j in others])
+        )
+        out[i] = shapely.snap(geoms[i], corners, SNAP)
+    return out
+
+
+def _with_adjacency(polygons, members, cell_households, block, sites) -> Cells:
     geoms = np.array(polygons, dtype=object)
     left, right = STRtree(geoms).query(geoms, predicate="intersects")
     keep = left < right
@@ -194,8 +231,6 @@ def _with_adjacency(polygons, members, households, block, sites) -> Cells:
         if length > MIN_EDGE:
             touch[i][j] = touch[j][i] = length
     graph = [{j for j in nbrs if block[i] == block[j]} for i, nbrs in enumerate(touch)]
-    crossings = _link_blocks(touch, graph, block)
-    cell_households = np.array([sum(int(households[m]) for m in ms) for ms in members])
     return Cells(
         polygons=list(polygons),
         members=members,
@@ -205,7 +240,6 @@ def _with_adjacency(polygons, members, households, block, sites) -> Cells:
         touch=touch,
         graph=graph,
         block=np.asarray(block),
-        crossings=crossings,
         centroids=np.asarray(sites, dtype=float),
     )
 
@@ -231,9 +265,12 @@ def _components(graph: list[set[int]], nodes=None) -> list[list[int]]:
     return out
 
 
-def _link_blocks(touch, graph, block) -> int:
-    """Re-add the cross-barrier edges of as few block pairs as keep everything
-    connected: Kruskal over block pairs, longest common border first."""
+def _link_blocks(cells: Cells, target: float, tolerance: float) -> int:
+    """Re-add the cross-barrier edges between pieces that cannot make whole grids on
+    their own (a piece of 1.4 grids' households must share a grid across the road),
+    longest common border first, until every linked group can; returns the number of
+    links. A piece that can stays cut off, so no grid crosses its barriers."""
+    graph, touch = cells.graph, cells.touch
     parts = _components(graph)
     if len(parts) <= 1:
         return 0
@@ -247,6 +284,7 @@ def _link_blocks(touch, graph, block) -> int:
             if i < j and a != b:
                 between.setdefault((min(a, b), max(a, b)), []).append((i, j, length))
     root = list(range(len(parts)))
+    held = [int(cells.households[comp].sum()) for comp in parts]
 
     def find(x: int) -> int:
         while root[x] != x:
@@ -254,14 +292,24 @@ def _link_blocks(touch, graph, block) -> int:
             x = root[x]
         return x
 
+    def whole(households: int) -> bool:
+        k = grid_count(households, target)
+        return abs(households / (k * target) - 1) <= tolerance / 2
+
     linked = 0
-    for (a, b), edges in sorted(between.items(), key=lambda kv: -sum(e[2] for e in kv[1])):
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        root[ra] = rb
-        linked += 1
-        for i, j, _length in edges:
-            graph[i].add(j)
-            graph[j].add(i)
+    pairs = sorted(between.items(), key=lambda kv: (-sum(e[2] for e in kv[1]), kv[0]))
+    changed = True
+    while changed:
+        changed = False
+        for (a, b), edges in pairs:
+            ra, rb = find(a), find(b)
+            if ra == rb or (whole(held[ra]) and whole(held[rb])):
+                continue
+            root[ra] = rb
+            held[rb] += held[ra]
+            linked += 1
+            changed = True
+            for i, j, _length in edges:
+                graph[i].add(j)
+                graph[j].add(i)
     return linked

@@ -13,8 +13,9 @@ It starts from the current layout instead of METIS:
 4. the local search runs with a price on every household moved away from its grid,
    so it moves buildings only where balance or shape gain more than the move costs.
 
-Grids keep their labels (their codes, for the caller): a split grid's label stays
-with the half holding more of its households, a merged grid's with the fuller one.
+Grids keep their labels (their codes, for the caller): at the end each current
+grid's label goes to the new grid holding most of its households (`_names`), which
+is also what keeps the count of moved households low.
 """
 
 import time
@@ -60,16 +61,19 @@ def repartition(
     started = time.perf_counter()
     _check(buildings, target, tolerance)
     weights = weights or Weights(move=MOVE_PRICE)
-    cells = prepare(community, buildings, barriers)
+    cells = prepare(community, buildings, barriers, target, tolerance)
     names = sorted({label for label in current.values()})
     index = {name: n for n, name in enumerate(names)}
     home = _home_labels(cells, buildings, current, index)
     labels = home.copy()
     fill_unlabelled(cells, labels)
     reconnect(cells, labels)
-    labels, carried, fixed = _fit_count(cells, labels, home, names, target, tolerance, seed)
+    labels, fixed = _fit_count(cells, labels, home, target, tolerance, seed)
     search = Search(cells, labels, target, tolerance, fixed, home=home, weights=weights)
-    labels = search.run(seed)
+    # grids emptied by merges leave gaps in the numbers: close them
+    _, labels = np.unique(search.run(seed), return_inverse=True)
+    labels = labels.ravel()
+    carried = _names(cells, labels, home, names)
     layout = assemble(community, buildings, cells, labels, target, tolerance, carried)
     layout.moved = _moves(buildings, current, layout)
     layout.seconds = time.perf_counter() - started
@@ -90,9 +94,10 @@ def _home_labels(cells: Cells, buildings, current, index) -> np.ndarray:
     return labels
 
 
-def _fit_count(cells, labels, home, names, target, tolerance, seed):
+def _fit_count(cells, labels, home, target, tolerance, seed):
     """Split or merge grids until their number matches the households; returns the
-    labels renumbered 0..k-1, {new label: old name} and the oversized grids."""
+    labels (the current grids keep their numbers, so the move price still knows
+    them; new grids are numbered on) and the grids that are one oversized building."""
     labels = labels.copy()
     fixed_cells = set(oversized(cells, target, tolerance))
     next_label = int(labels.max()) + 1
@@ -107,7 +112,7 @@ def _fit_count(cells, labels, home, names, target, tolerance, seed):
     wanted = grid_count(households_rest, target)
     while len(rest) < wanted:
         g = max(rest, key=lambda g: (cells.households[labels == g].sum(), -g))
-        # the grid's label stays with the half holding more of its present households
+        # the half holding more of the grid's present households stays the grid
         if not split(cells, labels, g, next_label, seed, keep=cells.households * (home == g)):
             break
         rest.append(next_label)
@@ -119,16 +124,27 @@ def _fit_count(cells, labels, home, names, target, tolerance, seed):
         if not nbrs:
             break
         into = min(nbrs, key=lambda h: (cells.households[labels == h].sum(), h))
-        # the merged grid is known by the name of the fuller of the two
-        keep, drop = sorted((g, into), key=lambda x: -cells.households[labels == x].sum())
-        labels[labels == drop] = keep
-        rest.remove(drop)
-    old = {n: name for n, name in enumerate(names)}
-    present = np.unique(labels).tolist()
-    renumber = {g: n for n, g in enumerate(present)}
-    carried = {renumber[g]: old[g] for g in present if g in old}
-    new_labels = np.array([renumber[int(g)] for g in labels], dtype=np.int64)
-    return new_labels, carried, {renumber[g] for g in fixed_labels}
+        labels[labels == g] = into
+        rest.remove(g)
+    return labels, fixed_labels
+
+
+def _names(cells: Cells, labels: np.ndarray, home: np.ndarray, names: list[str]):
+    """{grid: the current grid's name it continues}: each current grid's name goes to
+    the new grid holding most of its households (largest overlaps first, each name
+    and each grid used once), so a name stays where its people are and as few
+    households as possible change grid. A grid left without one is new."""
+    overlap: dict[tuple[int, int], int] = {}
+    for cell, (g, h) in enumerate(zip(labels.tolist(), home.tolist(), strict=True)):
+        if h >= 0:
+            overlap[(g, h)] = overlap.get((g, h), 0) + int(cells.households[cell]) + 1
+    carried: dict[int, str] = {}
+    used: set[int] = set()
+    for (g, h), _count in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0])):
+        if g not in carried and h not in used:
+            carried[g] = names[h]
+            used.add(h)
+    return carried
 
 
 def _moves(buildings, current, layout: Layout) -> list[tuple[str, str | None, int]]:

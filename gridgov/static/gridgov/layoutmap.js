@@ -1,6 +1,7 @@
 // The maps of a grid layout page: the proposed (or recorded) grids, and beside them the
 // current grids, each grid coloured by how far its households are from the target and
-// labelled with its number. The two maps move together so the same streets line up.
+// labelled with its number. Both maps show the same extent and move together, so the
+// same streets line up.
 (function () {
   if (!window.L) return;
   const colour = (d) => {
@@ -34,14 +35,18 @@
         lyr.bindPopup(card);
       },
     }).addTo(map);
-    if (collection.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
-    else map.setView([23.1043, 113.2522], 15);
     maps.push(map);
+    if (collection.features.length) bounds.extend(layer.getBounds());
     return map;
   }
+  const bounds = L.latLngBounds([]);
   const target = Number(document.getElementById("layout-map-proposed")?.dataset.target || 0) || null;
   draw("layout-map-current", "layout-current", target);
   draw("layout-map-proposed", "layout-proposed", target);
+  maps.forEach((m) => {
+    if (bounds.isValid()) m.fitBounds(bounds, { padding: [10, 10], animate: false });
+    else m.setView([23.1043, 113.2522], 15);
+  });
   if (maps.length === 2) {
     let syncing = false;
     maps.forEach((m, i) => m.on("moveend", () => {

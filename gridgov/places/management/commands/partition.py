@@ -1,7 +1,7 @@
 """`manage.py partition --community CODE | --all [--target 250] [--tolerance 0.2]
 [--barriers FILE] [--fresh] [--apply] [--as USERNAME]`: draw grids from the shell.
 
-Without `--apply` it only proposes: each community gets a proposal to review on its
+`--all` skips communities without buildings. Without `--apply` it only proposes: each community gets a proposal to review on its
 page, and the report is printed. With `--apply` the proposal is applied at once,
 dated today. Like every write it runs as a real user (`--as`, or the first system
 administrator), whose capability and scope are checked and who is named in the audit.
@@ -15,7 +15,7 @@ from gridgov.core.errors import ActionError
 from gridgov.places import layouts
 from gridgov.places.layout_actions import apply_layout, propose_layout
 from gridgov.places.management.commands.import_areas import find_actor
-from gridgov.places.models import Area, Level
+from gridgov.places.models import Area, Building, Level
 
 
 class Command(BaseCommand):
@@ -54,6 +54,12 @@ class Command(BaseCommand):
                 )
         failed = 0
         for community in communities:
+            if options["all"] and not Building.objects.filter(community=community).exists():
+                self.stderr.write(
+                    _("%(name)s（%(code)s）：没有楼宇，跳过。")
+                    % {"name": community.name, "code": community.code}
+                )
+                continue
             try:
                 layout = propose_layout(
                     actor,
