@@ -40,16 +40,21 @@ def metis_parts(cells: Cells, nodes: list[int], k: int, seed: int, weighted: boo
                 else:
                     eweights.append(max(1, round(cells.touch[node][nbr])))
         xadj.append(len(adjncy))
-    options = pymetis.Options(contig=1, seed=seed)
-    _cut, labels = pymetis.part_graph(
-        k,
-        pymetis.CSRAdjacency(xadj, adjncy),
-        vweights=[int(cells.households[node]) + 1 for node in nodes],
-        eweights=eweights if weighted else None,
-        recursive=False,  # contig holds only for k-way (METIS bisects when k ≤ 8)
-        options=options,
-    )
-    return list(labels)
+    for contig in (1, 0):
+        try:
+            _cut, labels = pymetis.part_graph(
+                k,
+                pymetis.CSRAdjacency(xadj, adjncy),
+                vweights=[int(cells.households[node]) + 1 for node in nodes],
+                eweights=eweights if weighted else None,
+                recursive=False,  # contig holds only for k-way (METIS bisects when k ≤ 8)
+                options=pymetis.Options(contig=contig, seed=seed),
+            )
+            return list(labels)
+        except RuntimeError:
+            # METIS refuses contig on some graphs; without it, `reconnect` repairs.
+            continue
+    return [0] * len(nodes)
 
 
 def initial_labels(
@@ -66,22 +71,24 @@ def initial_labels(
         fixed.add(next_label)
         next_label += 1
     rest = [i for i in range(len(cells)) if labels[i] < 0]
+    pieces = []
     for comp in _components(cells.graph, rest):
-        households = int(cells.households[comp].sum())
-        k = min(grid_count(households, target), len(comp))
-        # METIS may leave parts empty (it does with contig on awkward graphs): number
-        # the parts it filled consecutively, then split the fullest until there are k.
+        k = min(grid_count(int(cells.households[comp].sum()), target), len(comp))
         _, parts = np.unique(metis_parts(cells, comp, k, seed, weighted), return_inverse=True)
         labels[comp] = next_label + parts.ravel()
-        made = list(range(next_label, next_label + int(parts.max()) + 1))
-        next_label = made[-1] + 1
+        next_label += int(parts.max()) + 1
+        pieces.append((comp, k))
+    reconnect(cells, labels, fixed)  # METIS's contig is a promise worth checking
+    # METIS may also leave parts empty (it does with contig on awkward graphs): split
+    # the fullest grids of a piece until it has its k.
+    for comp, k in pieces:
+        made = sorted(set(labels[comp].tolist()))
         while len(made) < k:
-            fullest = max(made, key=lambda g: (cells.households[labels == g].sum(), -g))
-            if not split(cells, labels, fullest, next_label, seed):
+            by_fullness = sorted(made, key=lambda g: (-cells.households[labels == g].sum(), g))
+            if not any(split(cells, labels, g, next_label, seed) for g in by_fullness):
                 break
             made.append(next_label)
             next_label += 1
-    reconnect(cells, labels)  # METIS's contig is a promise worth checking
     return labels, fixed
 
 
@@ -89,7 +96,7 @@ def split(cells: Cells, labels: np.ndarray, g: int, new: int, seed: int, keep=No
     """Cut grid g in two connected halves (METIS); the half holding less of `keep`
     (a weight per cell, households by default) takes the label `new`."""
     nodes = np.flatnonzero(labels == g)
-    if len(nodes) < 2:
+    if len(nodes) < 2 or len(_components(cells.graph, nodes.tolist())) > 1:
         return False
     halves = np.array(metis_parts(cells, nodes.tolist(), 2, seed))
     if halves.min() == halves.max():
@@ -100,13 +107,14 @@ def split(cells: Cells, labels: np.ndarray, g: int, new: int, seed: int, keep=No
     return True
 
 
-def fill_unlabelled(cells: Cells, labels: np.ndarray) -> None:
+def fill_unlabelled(cells: Cells, labels: np.ndarray, fixed=frozenset()) -> None:
     """Cells without a grid take a neighbour's, breadth first from those that have
-    one; with no labelled cell at all everything becomes grid 0."""
+    one (never a `fixed` grid: an oversized building stays alone); with no labelled
+    cell at all everything becomes grid 0."""
     if (labels < 0).all():
         labels[:] = 0
         return
-    frontier = [c for c in range(len(cells)) if labels[c] >= 0]
+    frontier = [c for c in range(len(cells)) if labels[c] >= 0 and labels[c] not in fixed]
     while frontier:
         nxt = []
         for c in frontier:
@@ -119,7 +127,7 @@ def fill_unlabelled(cells: Cells, labels: np.ndarray) -> None:
         labels[comp] = labels.max() + 1  # a piece cut off from every grid: a grid of its own
 
 
-def reconnect(cells: Cells, labels: np.ndarray) -> None:
+def reconnect(cells: Cells, labels: np.ndarray, fixed=frozenset()) -> None:
     """Each grid keeps its largest connected piece; other pieces are refilled."""
     for _round in range(5):
         loose = []
@@ -131,4 +139,4 @@ def reconnect(cells: Cells, labels: np.ndarray) -> None:
         if not loose:
             return
         labels[loose] = -1
-        fill_unlabelled(cells, labels)
+        fill_unlabelled(cells, labels, fixed)

@@ -105,15 +105,18 @@ def _fit_count(cells, labels, home, target, tolerance, seed):
         if (labels == labels[cell]).sum() > 1:
             labels[cell] = next_label
             next_label += 1
-    reconnect(cells, labels)
     fixed_labels = {int(labels[c]) for c in fixed_cells}
+    reconnect(cells, labels, fixed_labels)
     rest = [g for g in np.unique(labels).tolist() if g not in fixed_labels]
     households_rest = int(sum(cells.households[labels == g].sum() for g in rest))
     wanted = grid_count(households_rest, target)
-    while len(rest) < wanted:
-        g = max(rest, key=lambda g: (cells.households[labels == g].sum(), -g))
+    while rest and len(rest) < wanted:
+        by_fullness = sorted(rest, key=lambda g: (-cells.households[labels == g].sum(), g))
         # the half holding more of the grid's present households stays the grid
-        if not split(cells, labels, g, next_label, seed, keep=cells.households * (home == g)):
+        if not any(
+            split(cells, labels, g, next_label, seed, keep=cells.households * (home == g))
+            for g in by_fullness
+        ):
             break
         rest.append(next_label)
         next_label += 1
