@@ -6,6 +6,8 @@ Personas: street leader, community staff of 101, grid worker of 101001, departme
 staff, a stranger with no role, a system administrator and an auditor.
 """
 
+import shutil
+
 import pytest
 
 from gridgov.accounts.models import Department, DepartmentKind, RoleAssignment, User
@@ -131,3 +133,49 @@ def login(client, user):
     session["gridgov_seen_at"] = session["gridgov_login_at"]
     session.save()
     return client
+
+
+# -- the browser tests: headless Debian chromium through Playwright --------------------
+
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Headless chromium; `browser.errors` collects the console errors and uncaught
+    exceptions of every page opened with `open_page`."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the live server runs the
+    # Django code in its own thread, so the async-safety check protects nothing here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        browser.errors = []
+        yield browser
+        browser.close()
+
+
+def open_page(browser, width: int = 1366, height: int = 900):
+    """A page in a fresh context (its own cookies) of the given size, in Chinese."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and browser.errors.append(m.text))
+    page.on("pageerror", lambda e: browser.errors.append(str(e)))
+    return page
+
+
+def log_in_page(page, server: str, username: str) -> None:
+    """Log in through the real login page and wait for the home page."""
+    page.goto(f"{server}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")

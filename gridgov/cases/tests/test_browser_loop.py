@@ -5,51 +5,17 @@ the resident rates it through the link — not satisfied once (the case is rewor
 then satisfied (closed)."""
 
 import re
-import shutil
-
-import pytest
 
 from gridgov.cases.choices import Status
 from gridgov.cases.models import Case
-from gridgov.conftest import PASSWORD
+from gridgov.conftest import BROWSER_TEST, log_in_page, open_page
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # see core/tests/test_browser.py
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        browser.errors = []
-        yield browser
-        browser.close()
-
-
-def _page(browser, phone=False):
-    size = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 900}
-    page = browser.new_context(viewport=size, locale="zh-CN").new_page()
-    page.on("console", lambda m: m.type == "error" and browser.errors.append(m.text))
-    page.on("pageerror", lambda e: browser.errors.append(str(e)))
-    return page
+pytestmark = BROWSER_TEST
 
 
 def _log_in(browser, server, username, phone=False):
-    page = _page(browser, phone)
-    page.goto(f"{server}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    page = open_page(browser, 390, 844) if phone else open_page(browser)
+    log_in_page(page, server, username)
     return page
 
 
@@ -87,7 +53,7 @@ def _rate(browser, server, page, rating):
     """The resident opens the link shown after the follow-up and rates."""
     link = page.get_by_text(re.compile(r"/r/")).first.inner_text()
     token = re.search(r"/r/([\w-]+)", link).group(1)
-    resident = _page(browser, phone=True)
+    resident = open_page(browser, 390, 844)
     resident.goto(f"{server}/r/{token}")
     with resident.expect_navigation():
         resident.locator(f"button[name=rating][value={rating}]").click()

@@ -8,11 +8,9 @@ as var/artifacts/command-map.png."""
 import datetime as dt
 import json
 import random
-import shutil
 import urllib.request
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.utils import timezone
 
@@ -23,43 +21,17 @@ from gridgov.command import actions, signing
 from gridgov.command.models import AlertKind, Camera, CameraKind, CameraStatus
 from gridgov.command.seed import seed_alert_kinds
 from gridgov.command.tests.test_map_page import locate, place_map_data
-from gridgov.conftest import PASSWORD, make_area, make_user
+from gridgov.conftest import BROWSER_TEST, log_in_page, make_area, make_user, open_page
 from gridgov.places.models import Building, BuildingUse, Level
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACT = Path(settings.BASE_DIR).parent / "var" / "artifacts" / "command-map.png"
 CAMERA_CODE = "44010500001310000001"  # in grid 1, from place_map_data
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # see core/tests/test_browser.py
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        browser.errors = []
-        yield browser
-        browser.close()
+pytestmark = BROWSER_TEST
 
 
 def _log_in(browser, server, username):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and browser.errors.append(m.text))
-    page.on("pageerror", lambda e: browser.errors.append(str(e)))
-    page.goto(f"{server}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    page = open_page(browser, 1920, 1080)
+    log_in_page(page, server, username)
     return page
 
 

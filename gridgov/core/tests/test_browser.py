@@ -1,43 +1,20 @@
 """Through the real login page in headless Debian chromium: log in, see the home page
 and an area map, with no script blocked by the Content-Security-Policy."""
 
-import shutil
-
 import pytest
 
-from gridgov.conftest import PASSWORD
+from gridgov.conftest import BROWSER_TEST, PASSWORD, open_page
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
-def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the live server runs the
-    # Django code in its own thread, so the async-safety check protects nothing here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-        page = context.new_page()
-        page.console_errors = []
-        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-        page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-        yield page
-        browser.close()
+def page(browser):
+    return open_page(browser, 1280, 800)
 
 
 def test_log_in_through_the_real_page_and_see_home(
-    live_server, purgeable_audit, page, personas, tree
+    live_server, purgeable_audit, browser, page, personas, tree
 ):
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
@@ -61,4 +38,4 @@ def test_log_in_through_the_real_page_and_see_home(
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url(f"{live_server.url}/accounts/login/")
     assert page.get_by_text("您已安全退出").is_visible()
-    assert page.console_errors == []
+    assert browser.errors == []

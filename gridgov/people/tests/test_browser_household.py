@@ -3,53 +3,13 @@ opens a household, reveals an ID number with a reason (htmx swaps the one cell),
 the access is logged; at phone width the page fits the screen. No console errors, so
 nothing was blocked by the Content-Security-Policy."""
 
-import shutil
-
-import pytest
 from django.urls import NoReverseMatch, reverse
 
-from gridgov.conftest import PASSWORD
+from gridgov.conftest import BROWSER_TEST, log_in_page, open_page
 from gridgov.core.models import AccessLog
 from gridgov.people.tests.household_fixtures import ZHANG_ID, build_household_file
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the live server runs the
-    # Django code in its own thread, so the async-safety check protects nothing here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-def open_page(browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    return page
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+pytestmark = BROWSER_TEST
 
 
 def search_url():
@@ -65,7 +25,7 @@ def test_reveal_an_id_number_on_the_household_page(
     hf = build_household_file(tree)
     household, zhang = hf["households"]["a"], hf["residents"]["zhang"]
     page = open_page(browser, 1280, 800)
-    log_in(page, live_server.url, "community101")
+    log_in_page(page, live_server.url, "community101")
 
     search = search_url()
     if search:
@@ -101,16 +61,16 @@ def test_reveal_an_id_number_on_the_household_page(
         "id_number",
         "核实身份办理业务",
     )
-    assert page.console_errors == []
+    assert browser.errors == []
 
 
 def test_the_household_page_fits_a_phone(live_server, purgeable_audit, browser, personas, tree):
     hf = build_household_file(tree)
     household = hf["households"]["a"]
     page = open_page(browser, 390, 844)
-    log_in(page, live_server.url, "grid101001")
+    log_in_page(page, live_server.url, "grid101001")
     page.goto(f"{live_server.url}/people/households/{household.pk}/")
     assert page.get_by_text("张三").first.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert page.locator("#members thead").is_hidden()  # rows stack as label/value lines
-    assert page.console_errors == []
+    assert browser.errors == []

@@ -3,51 +3,23 @@ makes a proposal, sees the current and proposed grids side by side on two maps w
 the report and the moves, and applies it. The preview is kept as
 var/artifacts/grid-layout.png."""
 
-import shutil
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
-from gridgov.conftest import PASSWORD
+from gridgov.conftest import BROWSER_TEST, log_in_page, open_page
 from gridgov.places.models import Area, GridLayout, LayoutStatus
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACT = Path(settings.BASE_DIR).parent / "var" / "artifacts" / "grid-layout.png"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture
-def page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # see core/tests/test_browser.py
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
-        page = context.new_page()
-        page.errors = []
-        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        yield page
-        browser.close()
+pytestmark = BROWSER_TEST
 
 
 def test_street_staff_preview_and_apply_a_new_layout(
-    live_server, purgeable_audit, page, tree, buildings, street_staff
+    live_server, purgeable_audit, browser, tree, buildings, street_staff
 ):
     server = live_server.url
-    page.goto(f"{server}/accounts/login/")
-    page.fill("input[name=username]", street_staff.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    page = open_page(browser, 1440, 1000)
+    log_in_page(page, server, street_staff.username)
 
     page.goto(f"{server}/areas/partition/", wait_until="domcontentloaded")
     page.get_by_role("link", name="鳌洲社区").click()
@@ -71,4 +43,4 @@ def test_street_staff_preview_and_apply_a_new_layout(
     layout.refresh_from_db()
     assert layout.status == LayoutStatus.APPLIED
     assert Area.objects.filter(parent=tree["c101"]).current().count() == len(layout.grids)
-    assert page.errors == []
+    assert browser.errors == []
