@@ -65,14 +65,17 @@ ROLE_RULES: dict[str, RoleRule] = {
         levels=("district", "street"),
     ),
     Role.STREET_LEADER: RoleRule(
-        _VIEW | _PEOPLE | _CASES_REPORT | _MAP, sees_data=True, levels=("district", "street")
+        _VIEW | _PEOPLE | _CASES_REPORT | _MAP | {"hall.view", "hall.stats"},
+        sees_data=True,
+        levels=("district", "street"),
     ),
     Role.STREET_STAFF: RoleRule(
         _VIEW
         | _PEOPLE_MANAGE
         | _CASES_DISPATCH
         | _MAP_MANAGE
-        | {"areas.manage", "areas.partition", "people.import", "cases.reference"},
+        | {"areas.manage", "areas.partition", "people.import", "cases.reference"}
+        | {"hall.view", "hall.manage", "hall.stats"},
         sees_data=True,
         levels=("street",),
     ),
@@ -90,8 +93,12 @@ ROLE_RULES: dict[str, RoleRule] = {
     Role.DEPARTMENT_STAFF: RoleRule(
         _VIEW | _CASES | {"cases.handle"}, sees_data=False, by_department=True, levels=()
     ),
-    Role.HALL_CLERK: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street",)),
-    Role.HALL_APPROVER: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street",)),
+    Role.HALL_CLERK: RoleRule(
+        _VIEW | _PEOPLE | {"hall.view", "hall.desk"}, sees_data=True, levels=("street",)
+    ),
+    Role.HALL_APPROVER: RoleRule(
+        _VIEW | _PEOPLE | {"hall.view", "hall.approve"}, sees_data=True, levels=("street",)
+    ),
     Role.PARTY_STAFF: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street", "community")),
     Role.INFORMANT_MANAGER: RoleRule(
         _VIEW | _PEOPLE, sees_data=True, levels=("street", "community")

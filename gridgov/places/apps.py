@@ -15,5 +15,8 @@ class PlacesConfig(AppConfig):
                 "area.create": _("新建区域"),
                 "area.update": _("修改区域"),
                 "area.import": _("导入区域"),
+                "grid_layout.propose": _("生成网格划分方案"),
+                "grid_layout.apply": _("应用网格划分"),
+                "grid_layout.discard": _("放弃网格划分方案"),
             }
         )
