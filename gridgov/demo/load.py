@@ -43,6 +43,7 @@ from gridgov.demo.accounts import ACCOUNTS, DEFAULT_PASSWORD, DEPARTMENTS, Accou
 from gridgov.demo.areas import DISTRICT_CODE, DISTRICT_NAME, STREET_CODE, build_tree
 from gridgov.demo.cases import load_cases
 from gridgov.demo.command import load_command
+from gridgov.demo.hall import load_hall
 from gridgov.demo.population import load_population
 from gridgov.places.actions import AUDIT_FIELDS, import_areas
 from gridgov.places.models import Area, Level
@@ -78,6 +79,7 @@ def load_demo(
     if out and written:
         out.write(f"{street.name}：{written:,} 件案件\n")
     load_command(street, out)  # cameras, alert sources and alerts, workers' positions
+    load_hall(street, out)  # the service hall: items, windows, a year of applications
     refresh_statistics()  # the planner's view of the new rows (SQLite has no autovacuum)
     return accounts
 

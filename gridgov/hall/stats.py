@@ -10,7 +10,7 @@ Satisfaction counts 非常满意, 满意 and 基本满意 as satisfied, as the s
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
 from gridgov.hall.models import Application, ApplicationStatus, Rating, Score, Ticket, TicketStatus
@@ -41,12 +41,8 @@ def period_range(period: str, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def _minutes(duration) -> float | None:
-    return round(duration.total_seconds() / 60, 1) if duration is not None else None
-
-
-def _duration(later: str, earlier: str):
-    return Avg(ExpressionWrapper(F(later) - F(earlier), output_field=DurationField()))
+def _minutes(seconds) -> float | None:
+    return round(seconds / 60, 1) if seconds is not None else None
 
 
 @dataclass
@@ -80,8 +76,8 @@ DECIDED = Q(
 )
 TICKET_FIGURES = {
     "served": Count("id", filter=Q(status=TicketStatus.DONE)),
-    "waited": _duration("called_at", "issued_at"),
-    "service": _duration("finished_at", "started_at"),
+    "waited": Avg("wait_seconds"),
+    "service": Avg("service_seconds"),
 }
 APPLICATION_FIGURES = {
     "received": Count("id"),

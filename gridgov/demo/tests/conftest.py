@@ -8,3 +8,4 @@ import pytest
 def _small_demo_population(monkeypatch):
     monkeypatch.setattr("gridgov.demo.population.DEFAULT_HOUSEHOLDS", 40)
     monkeypatch.setattr("gridgov.demo.cases.DEFAULT_CASES", 60)
+    monkeypatch.setattr("gridgov.demo.hall.DEFAULT_APPLICATIONS", 300)

@@ -14,6 +14,7 @@ from gridgov.command.models import Camera, WorkerPosition
 from gridgov.core.models import AuditEntry
 from gridgov.demo.accounts import ACCOUNTS, DEFAULT_PASSWORD, DEPARTMENTS
 from gridgov.demo.areas import COMMUNITIES, build_tree, grid_counts, grid_order_key
+from gridgov.demo.hall_items import WINDOWS
 from gridgov.demo.load import load_demo
 from gridgov.places.geometry import area_m2, lies_within, parse_boundary
 from gridgov.places.models import Area, Level
@@ -160,7 +161,13 @@ def test_load_demo_writes_everything_through_audited_actions_and_runs_twice(db):
     assert first["cameras"] == 326 and first["positions"] > 79 * 30
     # The printed accounts, then one grid worker for each other grid and a staff member
     # for each department without one (no password: they work the demo's cases).
-    assert first["users"] == first["assignments"] == len(ACCOUNTS) + 78 + len(DEPARTMENTS) - 1
+    # and the hall's clerks (one per window) and approvers (three) beside the printed two.
+    hall_staff = len(WINDOWS) - 1 + 3 - 1
+    assert (
+        first["users"]
+        == first["assignments"]
+        == len(ACCOUNTS) + 78 + len(DEPARTMENTS) - 1 + hall_staff
+    )
     admin = User.objects.get(username="admin")
     imported = AuditEntry.objects.filter(action="area.import", actor=admin)
     assert imported.count() == 93  # the district too: made bare at bootstrap, then imported

@@ -42,6 +42,8 @@ def _ticket(hall, seq, window, minutes_waited, minutes_served, day_offset=0, ite
         called_at=called,
         started_at=called,
         finished_at=called + dt.timedelta(minutes=minutes_served),
+        wait_seconds=minutes_waited * 60,
+        service_seconds=minutes_served * 60,
     )
 
 
