@@ -110,6 +110,7 @@ def _register_routers():
     from gridgov.cases.api import router as cases_router
     from gridgov.command.api import router as command_router
     from gridgov.command.map_api import router as map_router
+    from gridgov.hall.catalogue_api import router as hall_router
     from gridgov.people.api import router as people_router
     from gridgov.places.api import router as areas_router
 
@@ -118,6 +119,7 @@ def _register_routers():
     api.add_router("/v1/cases", cases_router)
     api.add_router("/v1", command_router)
     api.add_router("/v1/map", map_router)
+    api.add_router("/v1/hall", hall_router)
 
 
 _register_routers()

@@ -91,6 +91,7 @@ def run(only: str | None = None, json_path: str | None = None) -> int:
     from gridgov.bench import benchmarks  # noqa: F401  (registers the benchmarks)
     from gridgov.bench import cases as _cases  # noqa: F401  (the case loop)
     from gridgov.bench import command as _command  # noqa: F401  (the map, cameras, locate)
+    from gridgov.bench import hall as _hall  # noqa: F401  (the service hall)
     from gridgov.bench import pages as _pages  # noqa: F401  (search, household file)
     from gridgov.bench import partition as _partition  # noqa: F401  (grid partition)
     from gridgov.bench import people as _people  # noqa: F401  (base-data import)

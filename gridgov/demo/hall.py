@@ -27,6 +27,7 @@ from gridgov.core.protect import protect
 from gridgov.demo.hall_items import DEPARTMENTS, GROUPS, ITEMS, WINDOWS
 from gridgov.demo.names import NameMaker, weighted
 from gridgov.demo.rows import RowWriter
+from gridgov.hall.catalogue_queries import fill_search_keys
 from gridgov.hall.models import (
     Application,
     ApplicationEvent,
@@ -43,7 +44,6 @@ from gridgov.hall.models import (
     WindowGroup,
     WindowStatus,
 )
-from gridgov.people.text import pinyin_keys
 
 SEED = 20151231
 DEFAULT_APPLICATIONS = 41_000  # a year
@@ -90,7 +90,6 @@ def _catalogue(street):
     items = []
     for t, (theme, entries) in enumerate(ITEMS.items(), start=1):
         for n, (name, days, materials) in enumerate(entries, start=1):
-            full, initials = pinyin_keys(name)
             item = ServiceItem.objects.create(
                 street=street,
                 code=f"NHX-{t:02d}{n:02d}",
@@ -105,9 +104,8 @@ def _catalogue(street):
                 group=group_of[theme],
                 online=days <= 3,
                 status=ItemStatus.PUBLISHED,
-                name_pinyin=full,
-                name_initials=initials,
             )
+            fill_search_keys(item).save(update_fields=["name_pinyin", "name_initials"])
             Material.objects.bulk_create(
                 Material(item=item, sort=s, name=m, form=form, count=1)
                 for s, (m, form) in enumerate(materials)

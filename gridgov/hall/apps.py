@@ -22,5 +22,7 @@ class HallConfig(AppConfig):
                 "hall.rate": _("服务评价"),
                 "hall.follow_up": _("跟进不满意评价"),
                 "hall.settings": _("修改服务中心设置"),
+                "service_item.import": _("导入服务事项"),
+                "service_item.status": _("变更服务事项状态"),
             }
         )

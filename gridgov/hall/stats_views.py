@@ -56,6 +56,7 @@ def _query(request):
 @requires("hall.stats")
 def stats_page(request):
     hall, form, period, day, by, start, end = _query(request)
+    total, rows, counted_at = stats.counted(hall.street_id, start, end, by)
     return render(
         request,
         "hall/stats.html",
@@ -67,8 +68,9 @@ def stats_page(request):
             "by": by,
             "start": start,
             "last_day": (end - dt.timedelta(days=1)).date(),
-            "summary": stats.summary(hall.street_id, start, end),
-            "rows": stats.breakdown(hall.street_id, start, end, by),
+            "summary": total,
+            "rows": rows,
+            "counted_at": counted_at,
         },
     )
 
@@ -88,11 +90,10 @@ COLUMNS = (
 @requires("hall.stats")
 def stats_export(request):
     hall, _form, period, day, by, start, end = _query(request)
+    total, breakdown, _at = stats.counted(hall.street_id, start, end, by)
     rows = [
-        [label, *(getattr(figures, key) for key, _label in COLUMNS)]
-        for label, figures in stats.breakdown(hall.street_id, start, end, by)
+        [label, *(getattr(figures, key) for key, _label in COLUMNS)] for label, figures in breakdown
     ]
-    total = stats.summary(hall.street_id, start, end)
     rows.append([_("合计"), *(getattr(total, key) for key, _label in COLUMNS)])
     header = [_("分组"), *(str(label) for _key, label in COLUMNS)]
     return xlsx_response(

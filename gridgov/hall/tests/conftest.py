@@ -7,6 +7,7 @@ import pytest
 
 from gridgov.accounts.roles import Role
 from gridgov.conftest import make_user
+from gridgov.hall.catalogue_queries import fill_search_keys
 from gridgov.hall.models import (
     HallSettings,
     ItemStatus,
@@ -35,6 +36,7 @@ def make_item(street, group, code, name, theme, materials, status=ItemStatus.PUB
         group=group,
         status=status,
     )
+    fill_search_keys(item).save(update_fields=["name_pinyin", "name_initials"])
     for sort, (material, form) in enumerate(materials):
         Material.objects.create(item=item, sort=sort, name=material, form=form)
     return item

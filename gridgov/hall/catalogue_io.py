@@ -1,0 +1,594 @@
+"""The service catalogue as an Excel workbook of two sheets, 事项 (one row an item) and
+材料 (one row a material, its item named by code, in the order they are listed):
+read and checked for import, written for export.
+
+Reading checks both sheets whole and reports every problem by sheet, row and column;
+nothing is written when any row is wrong (`catalogue_actions.import_items` writes a
+checked workbook). Items are matched by code within the street: a known code updates
+that item, a new one creates it, items not in the file are left alone. The 材料 sheet
+replaces the materials of every item in the file; a workbook without it leaves
+materials as they are. Themes, statuses and forms may be typed as their Chinese labels
+or as codes, the window group as its letter ("A" or "A 社保"). An exported workbook
+imports back changing nothing.
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from gridgov.cases.reference_io import Column, shown
+from gridgov.core.spreadsheets import FORMULA_STARTS, XLSX_TYPE, safe_cell
+from gridgov.hall.catalogue_queries import fill_search_keys
+from gridgov.hall.models import (
+    ItemStatus,
+    Material,
+    MaterialForm,
+    ServiceItem,
+    Theme,
+    WindowGroup,
+)
+from gridgov.people.imports import ImportRejected, RowProblem, file_problem
+
+XLSX_SUFFIX = ".xlsx"
+ITEMS, MATERIALS = "items", "materials"
+SHEET_TITLES = {ITEMS: gettext_lazy("事项"), MATERIALS: gettext_lazy("材料")}
+ITEM_COLUMNS = (
+    Column("code", gettext_lazy("事项编码"), True),
+    Column("name", gettext_lazy("事项名称"), True),
+    Column("theme", gettext_lazy("主题"), True),
+    Column("department", gettext_lazy("实施部门"), True),
+    Column("legal_basis", gettext_lazy("设定依据")),
+    Column("authority", gettext_lazy("权力类型")),
+    Column("conditions", gettext_lazy("办理条件")),
+    Column("statutory_days", gettext_lazy("法定时限（工作日）"), True),
+    Column("promised_days", gettext_lazy("承诺时限（工作日）"), True),
+    Column("fee", gettext_lazy("收费")),
+    Column("group", gettext_lazy("受理窗口"), True),
+    Column("online", gettext_lazy("可网上办理")),
+    Column("status", gettext_lazy("状态")),
+)
+MATERIAL_COLUMNS = (
+    Column("item_code", gettext_lazy("事项编码"), True),
+    Column("name", gettext_lazy("材料名称"), True),
+    Column("form", gettext_lazy("原件/复印件"), True),
+    Column("count", gettext_lazy("份数")),
+    Column("notes", gettext_lazy("说明")),
+    Column("sample", gettext_lazy("样表")),
+)
+COLUMNS = {ITEMS: ITEM_COLUMNS, MATERIALS: MATERIAL_COLUMNS}
+# The fields an import sets on an item (besides code and street).
+FIELDS = (
+    *("name", "theme", "department", "legal_basis", "authority", "conditions"),
+    *("statutory_days", "promised_days", "fee", "group", "online", "status"),
+)
+MATERIAL_FIELDS = ("name", "form", "count", "notes", "sample")
+MAX_LENGTHS = {
+    "name": 100,
+    "department": 100,
+    "legal_basis": 2000,
+    "authority": 50,
+    "conditions": 2000,
+    "fee": 100,
+}
+MATERIAL_LENGTHS = {"name": 200, "notes": 300, "sample": 300}
+CODE_RE = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
+MAX_DAYS, MAX_COUNT = 365, 99
+MAX_ITEMS, MAX_MATERIALS = 2000, 20_000
+DEFAULT_FEE = "不收费"
+YES = {"是", "yes", "y", "true", "1", "可以", "√"}
+NO = {"否", "no", "n", "false", "0", "不可以", "×"}
+CHUNK = 900  # codes per query: under SQLite's oldest limit of bound parameters
+
+
+def _norm(text) -> str:
+    return "".join(str(text if text is not None else "").split()).lower()
+
+
+def _text(value) -> str:
+    return str(value if value is not None else "").strip()
+
+
+def _choices(enum) -> dict[str, str]:
+    """{typed text → value}: the code, the label in the user's language and in Chinese."""
+    mapping = {}
+    for value, label in enum.choices:
+        mapping[_norm(value)] = value
+        mapping[_norm(label)] = value
+        with translation.override("zh-hans"):
+            mapping[_norm(label)] = value
+    return mapping
+
+
+def column_key(sheet: str, key: str) -> str:
+    return f"{sheet}:{key}"
+
+
+def report_label(key: str) -> str:
+    """A problem's column as the report names it: the sheet and the header, 事项·主题."""
+    sheet, _sep, name = (key or "").partition(":")
+    for column in COLUMNS.get(sheet, ()):
+        if column.key == name:
+            return f"{SHEET_TITLES[sheet]}·{column.label}"
+    return str(key or "—")
+
+
+# --- reading the file ---------------------------------------------------------------------
+
+
+@dataclass
+class CatalogueRows:
+    """The rows of both sheets as {"row": line number, key: cell}; `materials` is None
+    when the workbook has no 材料 sheet."""
+
+    items: list[dict]
+    materials: list[dict] | None = None
+
+
+def _titles(sheet: str) -> set[str]:
+    titles = {_norm(SHEET_TITLES[sheet]), sheet}
+    with translation.override("zh-hans"):
+        titles.add(_norm(SHEET_TITLES[sheet]))
+    return titles
+
+
+def _find_sheets(workbook):
+    """The 事项 sheet (by name, else the first) and the 材料 sheet (by name, or None)."""
+    by_title = {_norm(title): title for title in workbook.sheetnames}
+    found = {}
+    for sheet in (ITEMS, MATERIALS):
+        title = next((by_title[t] for t in _titles(sheet) if t in by_title), None)
+        found[sheet] = workbook[title] if title else None
+    if found[ITEMS] is None:
+        first = workbook.worksheets[0]
+        found[ITEMS] = first if first is not found[MATERIALS] else None
+    if found[ITEMS] is None:
+        raise file_problem(_("文件里没有“事项”表。"))
+    return found[ITEMS], found[MATERIALS]
+
+
+def _header_map(sheet: str, header: tuple) -> dict[str, int]:
+    columns = COLUMNS[sheet]
+    known = {_norm(c.key): c.key for c in columns}
+    for column in columns:
+        known[_norm(column.label)] = column.key
+        with translation.override("zh-hans"):
+            known[_norm(column.label)] = column.key
+    found: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = known.get(_norm(title))
+        if key and key not in found:
+            found[key] = index
+    missing = [str(c.label) for c in columns if c.required and c.key not in found]
+    if missing:
+        raise file_problem(
+            _("“%(sheet)s”表第一行缺少“%(columns)s”列。")
+            % {
+                "sheet": SHEET_TITLES[sheet],
+                "columns": pgettext("quoted list separator", "”“").join(missing),
+            }
+        )
+    return found
+
+
+def _cell(value):
+    if value.__class__ is float and value.is_integer():
+        return int(value)
+    if value.__class__ is str and value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        return value[1:]  # the apostrophe the export puts before a formula
+    return value
+
+
+def _sheet_rows(sheet: str, worksheet, limit: int) -> list[dict]:
+    worksheet.reset_dimensions()
+    lines = worksheet.iter_rows(values_only=True)
+    header = next(lines, None)
+    if header is None:
+        if sheet == MATERIALS:
+            return []
+        raise file_problem(_("“事项”表是空的。"))
+    found = list(_header_map(sheet, header).items())
+    rows = []
+    for number, values in enumerate(lines, start=2):
+        if not any(v is not None and str(v).strip() for v in values):
+            continue
+        if len(rows) >= limit:
+            raise file_problem(
+                _("“%(sheet)s”表超过 %(n)d 行，请拆分后再导入。")
+                % {"sheet": SHEET_TITLES[sheet], "n": limit}
+            )
+        row = {"row": number}
+        for key, index in found:
+            row[key] = _cell(values[index]) if index < len(values) else None
+        rows.append(row)
+    return rows
+
+
+def read_catalogue(path_or_file, filename: str) -> CatalogueRows:
+    """Both sheets' rows; refuses a file that is too big, not an .xlsx, or lacks the
+    事项 sheet or a required column (problems of the whole file, row 0)."""
+    from gridgov.places import io as area_io
+    from gridgov.places.actions import ImportRejected as FileRefused
+
+    if Path(filename or "").suffix.lower() != XLSX_SUFFIX:
+        raise file_problem(_("只能导入 .xlsx 文件。"))
+    try:
+        workbook = area_io.open_workbook(area_io.read_limited(path_or_file))
+    except FileRefused as exc:
+        raise ImportRejected([RowProblem(0, "", "", p.message) for p in exc.problems]) from None
+    try:
+        items_sheet, materials_sheet = _find_sheets(workbook)
+        items = _sheet_rows(ITEMS, items_sheet, MAX_ITEMS)
+        materials = None
+        if materials_sheet is not None:
+            materials = _sheet_rows(MATERIALS, materials_sheet, MAX_MATERIALS)
+    except (KeyError, ValueError, TypeError, OSError, IndexError):
+        raise file_problem(_("无法读取这个 Excel 文件，请用 Excel 另存为 .xlsx 后再试。")) from None
+    finally:
+        workbook.close()
+    if not items:
+        raise file_problem(_("“事项”表里没有数据行。"))
+    return CatalogueRows(items, materials)
+
+
+# --- checking the rows ----------------------------------------------------------------------
+
+
+class _RowError(Exception):
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+def _whole(row: dict, key: str, label, high: int, default=None) -> int:
+    value = row.get(key)
+    if value is None or _text(value) == "":
+        if default is not None:
+            return default
+        raise _RowError(key, _("请填写%(label)s。") % {"label": label})
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not number.is_integer() or not 1 <= number <= high:
+        raise _RowError(
+            key, _("%(label)s应为 1 到 %(high)d 的整数。") % {"label": label, "high": high}
+        )
+    return int(number)
+
+
+def _texts(sheet: str, row: dict, limits: dict, values: dict, problems: list) -> None:
+    required = {c.key: c.label for c in COLUMNS[sheet] if c.required}
+    for key, limit in limits.items():
+        if key not in row:
+            continue  # the sheet has no such column: keep what is stored
+        text = _text(row.get(key))
+        if key in required and not text:
+            problems.append(_RowError(key, _("请填写%(label)s。") % {"label": required[key]}))
+        elif len(text) > limit:
+            problems.append(_RowError(key, _("不能超过 %(n)d 个字。") % {"n": limit}))
+        else:
+            values[key] = text
+
+
+class _Reader:
+    """Turns one row of either sheet into field values, collecting each bad cell."""
+
+    def __init__(self, groups: dict[str, WindowGroup]):
+        self.groups = groups
+        self.themes = _choices(Theme)
+        self.statuses = _choices(ItemStatus)
+        self.forms = _choices(MaterialForm)
+
+    def code(self, row: dict, key: str) -> str:
+        code = _text(row.get(key))
+        if not code:
+            raise _RowError(key, _("请填写事项编码。"))
+        if not CODE_RE.match(code):
+            raise _RowError(
+                key, _("事项编码只能由字母、数字、点、下划线和短横线组成，最长 32 位。")
+            )
+        return code
+
+    def choice(self, row: dict, key: str, mapping: dict, message: str):
+        value = mapping.get(_norm(row.get(key)))
+        if value is None:
+            raise _RowError(key, message)
+        return value
+
+    def group(self, row: dict) -> WindowGroup:
+        text = _text(row.get("group")).upper()
+        group = self.groups.get(text[:1])
+        rest = "".join(text[1:].split())
+        if group is None or rest not in ("", "".join(group.name.upper().split())):
+            letters = "、".join(self.groups) or _("（本中心尚未设置窗口分组）")
+            message = _("受理窗口应为本中心的窗口分组字母：%(letters)s。")
+            raise _RowError("group", message % {"letters": letters})
+        return group
+
+    def online(self, row: dict) -> bool:
+        text = _norm(row.get("online"))
+        if text in YES:
+            return True
+        if not text or text in NO:
+            return False
+        raise _RowError("online", _("可网上办理应填“是”或“否”。"))
+
+    def item(self, row: dict) -> tuple[dict, list[_RowError]]:
+        values, problems = {}, []
+        _texts(ITEMS, row, MAX_LENGTHS, values, problems)
+        steps = (
+            ("theme", lambda: self.choice(row, "theme", self.themes, self.theme_message())),
+            ("group", lambda: self.group(row)),
+            ("online", lambda: self.online(row)),
+        )
+        for key, step in steps:
+            if key not in row:
+                continue
+            try:
+                values[key] = step()
+            except _RowError as exc:
+                problems.append(exc)
+        if _text(row.get("status")):
+            message = _("状态应为 已发布、草稿 或 已停办。")
+            try:
+                values["status"] = self.choice(row, "status", self.statuses, message)
+            except _RowError as exc:
+                problems.append(exc)
+        if "fee" in values and not values["fee"]:
+            values["fee"] = DEFAULT_FEE
+        days = {}
+        for key in ("statutory_days", "promised_days"):
+            label = _("法定时限") if key == "statutory_days" else _("承诺时限")
+            try:
+                days[key] = values[key] = _whole(row, key, label, MAX_DAYS)
+            except _RowError as exc:
+                problems.append(exc)
+        if len(days) == 2 and days["promised_days"] > days["statutory_days"]:
+            message = _("承诺时限不能超过法定时限（%(n)d 个工作日）。") % {
+                "n": days["statutory_days"]
+            }
+            problems.append(_RowError("promised_days", message))
+        return values, problems
+
+    def theme_message(self) -> str:
+        return _("主题应为以下之一：%(themes)s。") % {
+            "themes": "、".join(str(label) for _value, label in Theme.choices)
+        }
+
+    def material(self, row: dict) -> tuple[dict, list[_RowError]]:
+        values, problems = {}, []
+        _texts(MATERIALS, row, MATERIAL_LENGTHS, values, problems)
+        try:
+            message = _("原件/复印件应为 原件、复印件 或 原件和复印件。")
+            values["form"] = self.choice(row, "form", self.forms, message)
+        except _RowError as exc:
+            problems.append(exc)
+        try:
+            values["count"] = _whole(row, "count", _("份数"), MAX_COUNT, default=1)
+        except _RowError as exc:
+            problems.append(exc)
+        for key in ("notes", "sample"):
+            values.setdefault(key, "")
+        return values, problems
+
+
+@dataclass
+class CatalogueSheet:
+    """A checked workbook: items to create with their materials, items changed (with
+    their new materials, or None to keep them), and how many rows changed nothing."""
+
+    new: list[tuple[ServiceItem, list[Material]]] = field(default_factory=list)
+    changed: list[tuple[ServiceItem, list[Material] | None]] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def rows(self) -> int:
+        return len(self.new) + len(self.changed) + self.unchanged
+
+    def counts(self) -> dict:
+        materials = sum(len(m) for _item, m in [*self.new, *self.changed] if m is not None)
+        return {
+            "rows": self.rows,
+            "created": len(self.new),
+            "updated": len(self.changed),
+            "unchanged": self.unchanged,
+            "materials": materials,
+        }
+
+
+def _same_materials(stored, new: list[dict]) -> bool:
+    """Whether the stored materials are the new ones in the same order (sort numbers
+    aside: the sheet's order is the order)."""
+    old = [tuple(getattr(m, name) for name in MATERIAL_FIELDS) for m in stored]
+    return old == [tuple(m[name] for name in MATERIAL_FIELDS) for m in new]
+
+
+def _apply(item: ServiceItem, values: dict) -> bool:
+    """Set the row's values on the item; True if anything changed."""
+    changed = False
+    for key, value in values.items():
+        if key == "group":
+            if item.group_id != value.pk:
+                item.group = value
+                changed = True
+        elif getattr(item, key) != value:
+            setattr(item, key, value)
+            changed = True
+    return changed
+
+
+def _materials(values: list[dict]) -> list[Material]:
+    return [Material(sort=sort, **m) for sort, m in enumerate(values)]
+
+
+def _stored(street, codes: list[str]) -> dict[str, ServiceItem]:
+    stored = {}
+    for start in range(0, len(codes), CHUNK):
+        items = ServiceItem.objects.filter(street=street, code__in=codes[start : start + CHUNK])
+        stored |= {item.code: item for item in items.prefetch_related("materials")}
+    return stored
+
+
+def check_catalogue(street, rows: CatalogueRows) -> CatalogueSheet:
+    """Check every row of both sheets against the street's window groups; raise
+    ImportRejected listing every problem by sheet, row and column."""
+    reader = _Reader({g.letter: g for g in WindowGroup.objects.filter(street=street)})
+    problems: list[RowProblem] = []
+
+    def refuse(sheet: str, row: dict, exc: _RowError) -> None:
+        problems.append(
+            RowProblem(
+                row["row"], column_key(sheet, exc.column), shown(row.get(exc.column)), exc.message
+            )
+        )
+
+    seen: dict[str, int] = {}
+    parsed: list[tuple[str, dict]] = []
+    for row in rows.items:
+        try:
+            code = reader.code(row, "code")
+            if code in seen:
+                message = _("事项编码与第 %(row)d 行重复。") % {"row": seen[code]}
+                raise _RowError("code", message)
+        except _RowError as exc:
+            refuse(ITEMS, row, exc)
+            code = None
+        else:
+            seen[code] = row["row"]
+        values, row_problems = reader.item(row)
+        for exc in row_problems:
+            refuse(ITEMS, row, exc)
+        if code and not row_problems:
+            parsed.append((code, values))
+    materials: dict[str, list[dict]] | None = None
+    if rows.materials is not None:
+        materials = {code: [] for code in seen}
+        for row in rows.materials:
+            values, row_problems = reader.material(row)
+            try:
+                code = reader.code(row, "item_code")
+                if code not in seen:
+                    raise _RowError("item_code", _("“事项”表中没有这个事项编码。"))
+            except _RowError as exc:
+                row_problems.insert(0, exc)
+            for exc in row_problems:
+                refuse(MATERIALS, row, exc)
+            if not row_problems:
+                materials[code].append(values)
+    if problems:
+        order = {column_key(s, c.key): i for s in COLUMNS for i, c in enumerate(COLUMNS[s])}
+        problems.sort(
+            key=lambda p: (p.column.startswith(MATERIALS), p.row, order.get(p.column, 99))
+        )
+        raise ImportRejected(problems)
+    return _plan(street, parsed, materials)
+
+
+def _plan(street, parsed, materials) -> CatalogueSheet:
+    stored = _stored(street, [code for code, _values in parsed])
+    sheet = CatalogueSheet()
+    for code, values in parsed:
+        new_materials = None if materials is None else materials[code]
+        item = stored.get(code)
+        if item is None:
+            item = ServiceItem(street=street, code=code)
+            _apply(item, values)
+            sheet.new.append((fill_search_keys(item), _materials(new_materials or [])))
+            continue
+        name = item.name
+        changed = _apply(item, values)
+        if name != item.name:
+            fill_search_keys(item)
+        if new_materials is not None and _same_materials(item.materials.all(), new_materials):
+            new_materials = None
+        if changed or new_materials is not None:
+            sheet.changed.append(
+                (item, None if new_materials is None else _materials(new_materials))
+            )
+        else:
+            sheet.unchanged += 1
+    return sheet
+
+
+def read_and_check(street, path_or_file, filename: str) -> CatalogueSheet:
+    return check_catalogue(street, read_catalogue(path_or_file, filename))
+
+
+# --- writing the file ------------------------------------------------------------------------
+
+
+def _yes_no(value: bool) -> str:
+    return _("是") if value else _("否")
+
+
+def item_rows(items):
+    for item in items:
+        yield (
+            item.code,
+            item.name,
+            Theme(item.theme).label,
+            item.department,
+            item.legal_basis,
+            item.authority,
+            item.conditions,
+            item.statutory_days,
+            item.promised_days,
+            item.fee,
+            f"{item.group.letter} {item.group.name}",
+            _yes_no(item.online),
+            ItemStatus(item.status).label,
+        )
+
+
+def material_rows(materials):
+    for code, name, form, count, notes, sample in materials:
+        yield (code, name, MaterialForm(form).label, count, notes, sample)
+
+
+def _append(worksheet, values, font=None) -> None:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(worksheet, value=safe_cell(value))
+        if font is not None:
+            cell.font = font
+        cells.append(cell)
+    worksheet.append(cells)
+
+
+def catalogue_xlsx(items) -> bytes:
+    """The items (a queryset of one street's items) and their materials as a workbook;
+    every cell goes through `safe_cell`, so no text becomes a formula."""
+    items = items.select_related("group").order_by("code")
+    materials = (
+        Material.objects.filter(item__in=items.values("pk"))
+        .order_by("item__code", "sort", "id")
+        .values_list("item__code", *MATERIAL_FIELDS)
+    )
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for sheet, rows in ((ITEMS, item_rows(items)), (MATERIALS, material_rows(materials))):
+        worksheet = workbook.create_sheet(title=str(SHEET_TITLES[sheet]))
+        _append(worksheet, [str(c.label) for c in COLUMNS[sheet]], bold)
+        for row in rows:
+            _append(worksheet, row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def catalogue_response(street, items) -> HttpResponse:
+    response = HttpResponse(catalogue_xlsx(items), content_type=XLSX_TYPE)
+    filename = f"service-items-{street.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
