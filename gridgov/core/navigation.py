@@ -33,6 +33,8 @@ NAV_ITEMS = (
     NavItem(_("案件列表"), "cases:list", "cases.view", "list-task"),
     NavItem(_("消息"), "cases:inbox", "cases.view", "bell"),
     NavItem(_("类别与日历"), "cases:reference_categories", "cases.reference", "sliders"),
+    NavItem(_("咨询台"), "hall:desk", "hall.desk", "person-raised-hand"),
+    NavItem(_("叫号台"), "hall:window_list", "hall.desk", "megaphone"),
     NavItem(_("办件"), "hall:application_list", "hall.view", "folder2-open"),
     NavItem(_("服务事项"), "hall:catalogue_manage", "hall.manage", "card-checklist"),
     NavItem(_("服务统计"), "hall:stats", "hall.stats", "bar-chart"),

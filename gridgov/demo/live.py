@@ -1,7 +1,8 @@
 """The demo street, alive: while `gridgov demo` serves, a stand-in for the video
 platform and the grid workers' phones keeps the command map moving — heartbeats for the
 cameras, a few metres of walking for each worker on duty, and now and then a camera
-alert that becomes a case in the live feed. Everything goes through the same actions
+alert that becomes a case in the live feed; at the service hall numbers are taken and
+called (`demo.hall_live`). Everything goes through the same actions
 the real machines' requests reach (`command.actions`), so the demo shows the real path.
 """
 
@@ -23,6 +24,7 @@ from gridgov.command.models import (
 )
 from gridgov.command.queries import STALE_AFTER
 from gridgov.core.errors import ActionError
+from gridgov.demo import hall_live
 from gridgov.places.geometry import parse_boundary
 from gridgov.places.models import Area
 
@@ -33,7 +35,7 @@ _M_PER_DEG = (102_400.0, 110_800.0)  # lon, lat at 23.1° N
 
 def tick(number: int, rng: random.Random) -> dict:
     """One round of the simulation; returns what it did (for the log line)."""
-    done = {"heartbeats": 0, "positions": 0, "alerts": 0}
+    done = {"heartbeats": 0, "positions": 0, "alerts": 0, "hall_calls": hall_live.tick(rng)}
     now = timezone.now()
     for source in AlertSource.objects.filter(is_active=True).order_by("id")[:1]:
         online = Camera.objects.filter(street_id=source.street_id, status=CameraStatus.ONLINE)

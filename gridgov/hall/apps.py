@@ -9,6 +9,7 @@ class HallConfig(AppConfig):
 
     def ready(self):
         from gridgov.core.audit import register_action_labels
+        from gridgov.hall.queue_actions import ACTION_LABELS
 
         register_action_labels(
             {
@@ -26,3 +27,4 @@ class HallConfig(AppConfig):
                 "service_item.status": _("变更服务事项状态"),
             }
         )
+        register_action_labels(ACTION_LABELS)

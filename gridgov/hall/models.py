@@ -44,6 +44,12 @@ class HallSettings(models.Model):
     class Meta:
         verbose_name = _("服务中心设置")
         verbose_name_plural = _("服务中心设置")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(no_show_calls__gte=1, starvation_minutes__gte=1),
+                name="hall_settings_queue_rules_positive",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -272,10 +278,17 @@ class Ticket(models.Model):
             models.UniqueConstraint(
                 fields=["street", "day", "group", "seq"], name="hall_ticket_number"
             ),
+            # one number at a window at a time
+            models.UniqueConstraint(
+                fields=["window"],
+                condition=Q(status__in=["called", "serving"]),
+                name="hall_ticket_one_current_per_window",
+            ),
         ]
         indexes = [
             models.Index(fields=["street", "day", "status", "group", "seq"]),
             models.Index(fields=["street", "issued_at"]),
+            models.Index(fields=["street", "day", "called_at"]),
         ]
 
     def __str__(self):
