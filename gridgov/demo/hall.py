@@ -198,6 +198,7 @@ def _history(street, groups, items, windows, approvers, rng, total):
         count = max(1, round(rng.gauss(per_day, per_day * 0.15)))
         moments = sorted(_moment(rng, day, zone) for _ in range(count))
         seq: dict[str, int] = {}
+        busy: set[int] = set()
         for issued in moments:
             if issued > now:
                 break
@@ -209,6 +210,8 @@ def _history(street, groups, items, windows, approvers, rng, total):
             started = called + dt.timedelta(minutes=rng.uniform(0.3, 2))
             finished = started + dt.timedelta(minutes=rng.uniform(4, 18))
             status = TicketStatus.DONE
+            if day == today and finished > now and window.pk in busy:
+                called = now + dt.timedelta(minutes=1)  # its window serves another: it waits
             if day == today and called > now:
                 status, called, started, finished, window = (
                     TicketStatus.WAITING,
@@ -219,6 +222,7 @@ def _history(street, groups, items, windows, approvers, rng, total):
                 )
             elif day == today and finished > now:
                 status, finished = TicketStatus.SERVING, None
+                busy.add(window.pk)  # one number at a window at a time
             ticket_id = tickets.add(
                 {
                     "street_id": street.pk,
