@@ -145,8 +145,14 @@ def application_new(request):
             raise Http404
     items = _items(request.user)
     initial = {"item": ticket.item_id} if ticket and ticket.item_id else {}
-    form = IntakeForm(request.POST or None, items=items, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.POST.get("refresh"):
+        # "更新材料清单": the same form for the item now chosen, with what was typed
+        # so far (posted, so the ID number never lands in a URL).
+        fields = ("item", "applicant_name", "id_number", "phone")
+        form = IntakeForm(items=items, initial={k: request.POST.get(k, "") for k in fields})
+    else:
+        form = IntakeForm(request.POST or None, items=items, initial=initial)
+    if request.method == "POST" and not request.POST.get("refresh") and form.is_valid():
         data = form.cleaned_data
         try:
             application, token = application_actions.receive(

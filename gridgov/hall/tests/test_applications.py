@@ -235,6 +235,12 @@ def test_the_intake_page(client, hall):
     application = Application.objects.get()
     assert response["Location"] == f"/hall/applications/{application.number}/"
     assert application.ticket == ticket
+    refreshed = client.post(
+        "/hall/applications/new/",
+        {"item": hall["items"]["allowance"].pk, "refresh": "1", "applicant_name": "陈小明"},
+    ).content.decode()
+    assert "低保申请书" in refreshed and 'value="陈小明"' in refreshed
+    assert Application.objects.count() == 1
     bad = client.post("/hall/applications/new/", {"item": hall["items"]["pension"].pk})
     assert "请填写申请人姓名" in bad.content.decode() and Application.objects.count() == 1
 
