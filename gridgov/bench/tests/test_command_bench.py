@@ -29,6 +29,7 @@ def small_demo(monkeypatch, transactional_db, purgeable_audit):
 
     monkeypatch.setattr("gridgov.demo.population.DEFAULT_HOUSEHOLDS", 40)
     monkeypatch.setattr("gridgov.demo.cases.DEFAULT_CASES", 60)
+    monkeypatch.setattr("gridgov.demo.hall.DEFAULT_APPLICATIONS", 300)
     seed_categories(Category)
     seed_alert_kinds(AlertKind)
     load_demo("Nanhua-2026!")
