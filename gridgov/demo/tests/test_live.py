@@ -31,7 +31,7 @@ def test_a_tick_beats_walks_and_sometimes_alerts(tree, personas):
     camera, worker = _world(tree, personas)
 
     quiet = tick(1, random.Random(1))
-    assert quiet == {"heartbeats": 1, "positions": 1, "alerts": 0}
+    assert quiet == {"heartbeats": 1, "positions": 1, "alerts": 0, "hall_calls": 0}
     camera.refresh_from_db()
     assert timezone.now() - camera.last_heartbeat_at < dt.timedelta(seconds=5)
     assert WorkerPosition.objects.filter(user=worker).count() == 1
