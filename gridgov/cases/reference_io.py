@@ -25,7 +25,7 @@ from gridgov.cases.reference_actions import (
 )
 from gridgov.cases.worktime import Unit
 from gridgov.core.errors import ActionError
-from gridgov.core.spreadsheets import FORMULA_STARTS, xlsx_response
+from gridgov.core.spreadsheets import FORMULA_STARTS, cell_text, norm, xlsx_response
 from gridgov.people.imports import ImportRejected, RowProblem, file_problem
 
 XLSX_SUFFIX = ".xlsx"
@@ -65,19 +65,15 @@ DAY_COLUMNS = (
 )
 
 
-def _norm(text) -> str:
-    return "".join(str(text if text is not None else "").split()).lower()
-
-
 def _in_both_languages(labels) -> dict[str, str]:
     """{typed text → value} for choices: the code, the label in the user's language and
     the Chinese label (the sheets are usually Chinese whatever the UI language)."""
     mapping = {}
     for value, label in labels:
-        mapping[_norm(value)] = value
-        mapping[_norm(label)] = value
+        mapping[norm(value)] = value
+        mapping[norm(label)] = value
         with translation.override("zh-hans"):
-            mapping[_norm(label)] = value
+            mapping[norm(label)] = value
     return mapping
 
 
@@ -100,14 +96,14 @@ def shown(value) -> str:
 
 
 def _header_map(columns, header: tuple) -> dict[str, int]:
-    known = {_norm(c.key): c.key for c in columns}
+    known = {norm(c.key): c.key for c in columns}
     for column in columns:
-        known[_norm(column.label)] = column.key
+        known[norm(column.label)] = column.key
         with translation.override("zh-hans"):
-            known[_norm(column.label)] = column.key
+            known[norm(column.label)] = column.key
     found: dict[str, int] = {}
     for index, title in enumerate(header):
-        key = known.get(_norm(title))
+        key = known.get(norm(title))
         if key and key not in found:
             found[key] = index
     missing = [str(c.label) for c in columns if c.required and c.key not in found]
@@ -166,10 +162,6 @@ def read_rows(columns, path_or_file, filename: str) -> list[dict]:
     return rows
 
 
-def _text(value) -> str:
-    return str(value if value is not None else "").strip()
-
-
 # Categories ---------------------------------------------------------------------------
 
 
@@ -198,13 +190,13 @@ def _category_values(row: dict, departments: _Departments, kinds, units) -> dict
     for key in FIELDS:
         if key not in row:
             continue  # the sheet has no such column: keep the version in force
-        text = _text(row[key])
+        text = cell_text(row[key])
         if key == "default_department":
             values[key] = departments.get(text) if text else None
         elif key == "kind":
-            values[key] = kinds.get(_norm(text), text)
+            values[key] = kinds.get(norm(text), text)
         elif key.endswith("_unit"):
-            values[key] = units.get(_norm(text), text)
+            values[key] = units.get(norm(text), text)
         elif key.endswith("_limit"):
             values[key] = row[key] if row[key] not in (None, "") else None
         else:
@@ -241,7 +233,7 @@ def check_categories(actor, rows: list[dict], effective: dt.date) -> CategoryShe
     kinds = _in_both_languages(CategoryKind.choices)
     units = _in_both_languages(Unit.choices)
     file_kinds = {
-        code: kinds.get(_norm(row.get("kind")), "") or CategoryRules.kind_of(code)
+        code: kinds.get(norm(row.get("kind")), "") or CategoryRules.kind_of(code)
         for row, code in parsed
         if len(code) == 3
     }
@@ -308,7 +300,7 @@ def _date(value):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value).replace("/", "-").replace(".", "-")
+    text = cell_text(value).replace("/", "-").replace(".", "-")
     try:
         year, month, day = (int(part) for part in text.split("-"))
         return dt.date(year, month, day)
@@ -329,8 +321,8 @@ def check_days(rows: list[dict], year: int) -> list[tuple]:
                 raise ActionError(_("日期应在 %(year)d 年内。") % {"year": year}, "date")
             if date in seen:
                 raise ActionError(_("日期与第 %(row)d 行重复。") % {"row": seen[date]}, "date")
-            kind = kinds.get(_norm(row.get("kind")), _text(row.get("kind")))
-            days.append(DayRules.clean(date, kind, _text(row.get("name"))))
+            kind = kinds.get(norm(row.get("kind")), cell_text(row.get("kind")))
+            days.append(DayRules.clean(date, kind, cell_text(row.get("name"))))
             seen[date] = row["row"]
         except ActionError as exc:
             problems.append(

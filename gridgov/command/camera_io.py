@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gridgov.cases.reference_io import Column, column_label, read_rows, shown
 from gridgov.command.models import Camera, CameraKind, CameraStatus, StreamKind
-from gridgov.core.spreadsheets import xlsx_response
+from gridgov.core.spreadsheets import cell_text, choice_map, norm, xlsx_response
 from gridgov.people.imports import ImportRejected, RowProblem
 from gridgov.places.coords import to_wgs84
 from gridgov.places.locate import grids_at
@@ -72,25 +72,6 @@ MAX_LENGTHS = {"name": 100, "address": 200, "stream_url": 300, "vendor": 50}
 LON_RANGE, LAT_RANGE = (72.0, 138.0), (0.8, 56.0)
 
 
-def _norm(text) -> str:
-    return "".join(str(text if text is not None else "").split()).lower()
-
-
-def _text(value) -> str:
-    return str(value if value is not None else "").strip()
-
-
-def _choices(enum) -> dict[str, str]:
-    """{typed text → value}: the code, the label in the user's language and in Chinese."""
-    mapping = {}
-    for value, label in enum.choices:
-        mapping[_norm(value)] = value
-        mapping[_norm(label)] = value
-        with translation.override("zh-hans"):
-            mapping[_norm(label)] = value
-    return mapping
-
-
 class _RowError(Exception):
     def __init__(self, column: str, message: str):
         super().__init__(message)
@@ -139,7 +120,7 @@ class _Grids:
 
 def _number(row: dict, key: str, label: str) -> float:
     value = row.get(key)
-    if value is None or _text(value) == "":
+    if value is None or cell_text(value) == "":
         raise _RowError(key, _("请填写%(label)s。") % {"label": label})
     try:
         return float(value)
@@ -149,7 +130,7 @@ def _number(row: dict, key: str, label: str) -> float:
 
 def _whole(row: dict, key: str, low: int, high: int, message: str) -> int | None:
     value = row.get(key)
-    if value is None or _text(value) == "":
+    if value is None or cell_text(value) == "":
         return None
     try:
         number = float(value)
@@ -164,12 +145,12 @@ class _Reader:
     """Turns one row into camera values, raising _RowError for each bad cell."""
 
     def __init__(self):
-        self.kinds = _choices(CameraKind)
-        self.stream_kinds = _choices(StreamKind)
-        self.statuses = _choices(CameraStatus)
+        self.kinds = choice_map(CameraKind)
+        self.stream_kinds = choice_map(StreamKind)
+        self.statuses = choice_map(CameraStatus)
 
     def code(self, row: dict) -> str:
-        code = _text(row.get("code"))
+        code = cell_text(row.get("code"))
         if not code:
             raise _RowError("code", _("请填写编码。"))
         if not CODE_RE.match(code):
@@ -180,7 +161,7 @@ class _Reader:
         for key, limit in MAX_LENGTHS.items():
             if key == "stream_url" or key not in row:
                 continue
-            text = _text(row.get(key))
+            text = cell_text(row.get(key))
             if key == "name" and not text:
                 problems.append(_RowError(key, _("请填写名称。")))
             elif len(text) > limit:
@@ -191,7 +172,7 @@ class _Reader:
     def location(self, row: dict) -> tuple[float, float]:
         lon = _number(row, "lon", _("经度"))
         lat = _number(row, "lat", _("纬度"))
-        system = COORDINATE_SYSTEMS.get(_norm(row.get("coords")).replace("-", "") or "wgs84")
+        system = COORDINATE_SYSTEMS.get(norm(row.get("coords")).replace("-", "") or "wgs84")
         if system is None:
             raise _RowError("coords", _("坐标系应为 WGS84、GCJ-02 或 BD-09。"))
         if not LON_RANGE[0] <= lon <= LON_RANGE[1]:
@@ -202,7 +183,7 @@ class _Reader:
         return round(lon, 7), round(lat, 7)
 
     def choice(self, row: dict, key: str, mapping: dict, default, message: str):
-        text = _norm(row.get(key))
+        text = norm(row.get(key))
         if not text:
             if default is None:
                 raise _RowError(key, message)
@@ -213,8 +194,8 @@ class _Reader:
         return value
 
     def stream(self, row: dict) -> tuple[str, str]:
-        url = _text(row.get("stream_url"))
-        typed = _norm(row.get("stream_kind"))
+        url = cell_text(row.get("stream_url"))
+        typed = norm(row.get("stream_kind"))
         if typed:
             kind = self.stream_kinds.get(typed)
             if kind is None:

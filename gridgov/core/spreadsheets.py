@@ -89,3 +89,28 @@ def xlsx_response(filename: str, header, rows, *, title: str = "", limit: int = 
     response.rows_written = written
     response.capped = capped
     return response
+
+
+# Reading ------------------------------------------------------------------------------
+
+
+def norm(text) -> str:
+    """A header or choice as typed, for matching: no spaces, lower case."""
+    return "".join(str(text if text is not None else "").split()).lower()
+
+
+def cell_text(value) -> str:
+    return str(value if value is not None else "").strip()
+
+
+def choice_map(enum) -> dict[str, str]:
+    """{typed text → value}: the code, the label in the user's language and in Chinese."""
+    from django.utils import translation
+
+    mapping = {}
+    for value, label in enum.choices:
+        mapping[norm(value)] = value
+        mapping[norm(label)] = value
+        with translation.override("zh-hans"):
+            mapping[norm(label)] = value
+    return mapping

@@ -27,7 +27,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from gridgov.cases.reference_io import Column, shown
-from gridgov.core.spreadsheets import FORMULA_STARTS, XLSX_TYPE, safe_cell
+from gridgov.core.spreadsheets import (
+    FORMULA_STARTS,
+    XLSX_TYPE,
+    cell_text,
+    choice_map,
+    norm,
+    safe_cell,
+)
 from gridgov.hall.catalogue_queries import fill_search_keys
 from gridgov.hall.models import (
     ItemStatus,
@@ -90,25 +97,6 @@ NO = {"否", "no", "n", "false", "0", "不可以", "×"}
 CHUNK = 900  # codes per query: under SQLite's oldest limit of bound parameters
 
 
-def _norm(text) -> str:
-    return "".join(str(text if text is not None else "").split()).lower()
-
-
-def _text(value) -> str:
-    return str(value if value is not None else "").strip()
-
-
-def _choices(enum) -> dict[str, str]:
-    """{typed text → value}: the code, the label in the user's language and in Chinese."""
-    mapping = {}
-    for value, label in enum.choices:
-        mapping[_norm(value)] = value
-        mapping[_norm(label)] = value
-        with translation.override("zh-hans"):
-            mapping[_norm(label)] = value
-    return mapping
-
-
 def column_key(sheet: str, key: str) -> str:
     return f"{sheet}:{key}"
 
@@ -135,15 +123,15 @@ class CatalogueRows:
 
 
 def _titles(sheet: str) -> set[str]:
-    titles = {_norm(SHEET_TITLES[sheet]), sheet}
+    titles = {norm(SHEET_TITLES[sheet]), sheet}
     with translation.override("zh-hans"):
-        titles.add(_norm(SHEET_TITLES[sheet]))
+        titles.add(norm(SHEET_TITLES[sheet]))
     return titles
 
 
 def _find_sheets(workbook):
     """The 事项 sheet (by name, else the first) and the 材料 sheet (by name, or None)."""
-    by_title = {_norm(title): title for title in workbook.sheetnames}
+    by_title = {norm(title): title for title in workbook.sheetnames}
     found = {}
     for sheet in (ITEMS, MATERIALS):
         title = next((by_title[t] for t in _titles(sheet) if t in by_title), None)
@@ -158,14 +146,14 @@ def _find_sheets(workbook):
 
 def _header_map(sheet: str, header: tuple) -> dict[str, int]:
     columns = COLUMNS[sheet]
-    known = {_norm(c.key): c.key for c in columns}
+    known = {norm(c.key): c.key for c in columns}
     for column in columns:
-        known[_norm(column.label)] = column.key
+        known[norm(column.label)] = column.key
         with translation.override("zh-hans"):
-            known[_norm(column.label)] = column.key
+            known[norm(column.label)] = column.key
     found: dict[str, int] = {}
     for index, title in enumerate(header):
-        key = known.get(_norm(title))
+        key = known.get(norm(title))
         if key and key not in found:
             found[key] = index
     missing = [str(c.label) for c in columns if c.required and c.key not in found]
@@ -251,7 +239,7 @@ class _RowError(Exception):
 
 def _whole(row: dict, key: str, label, high: int, default=None) -> int:
     value = row.get(key)
-    if value is None or _text(value) == "":
+    if value is None or cell_text(value) == "":
         if default is not None:
             return default
         raise _RowError(key, _("请填写%(label)s。") % {"label": label})
@@ -271,7 +259,7 @@ def _texts(sheet: str, row: dict, limits: dict, values: dict, problems: list) ->
     for key, limit in limits.items():
         if key not in row:
             continue  # the sheet has no such column: keep what is stored
-        text = _text(row.get(key))
+        text = cell_text(row.get(key))
         if key in required and not text:
             problems.append(_RowError(key, _("请填写%(label)s。") % {"label": required[key]}))
         elif len(text) > limit:
@@ -285,12 +273,12 @@ class _Reader:
 
     def __init__(self, groups: dict[str, WindowGroup]):
         self.groups = groups
-        self.themes = _choices(Theme)
-        self.statuses = _choices(ItemStatus)
-        self.forms = _choices(MaterialForm)
+        self.themes = choice_map(Theme)
+        self.statuses = choice_map(ItemStatus)
+        self.forms = choice_map(MaterialForm)
 
     def code(self, row: dict, key: str) -> str:
-        code = _text(row.get(key))
+        code = cell_text(row.get(key))
         if not code:
             raise _RowError(key, _("请填写事项编码。"))
         if not CODE_RE.match(code):
@@ -300,13 +288,13 @@ class _Reader:
         return code
 
     def choice(self, row: dict, key: str, mapping: dict, message: str):
-        value = mapping.get(_norm(row.get(key)))
+        value = mapping.get(norm(row.get(key)))
         if value is None:
             raise _RowError(key, message)
         return value
 
     def group(self, row: dict) -> WindowGroup:
-        text = _text(row.get("group")).upper()
+        text = cell_text(row.get("group")).upper()
         group = self.groups.get(text[:1])
         rest = "".join(text[1:].split())
         if group is None or rest not in ("", "".join(group.name.upper().split())):
@@ -316,7 +304,7 @@ class _Reader:
         return group
 
     def online(self, row: dict) -> bool:
-        text = _norm(row.get("online"))
+        text = norm(row.get("online"))
         if text in YES:
             return True
         if not text or text in NO:
@@ -338,7 +326,7 @@ class _Reader:
                 values[key] = step()
             except _RowError as exc:
                 problems.append(exc)
-        if _text(row.get("status")):
+        if cell_text(row.get("status")):
             message = _("状态应为 已发布、草稿 或 已停办。")
             try:
                 values["status"] = self.choice(row, "status", self.statuses, message)
