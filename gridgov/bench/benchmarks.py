@@ -42,14 +42,16 @@ def _session_cookie(username: str) -> str:
 
 
 def _ensure_demo():
+    """The demo, loaded once: a fresh data directory is migrated first, so a first
+    `gridgov bench` on a new machine works."""
+    from django.core.management import call_command
+
     from gridgov.accounts.models import User
 
+    call_command("migrate", verbosity=0)
     if not User.objects.filter(username="leader").exists():
-        from django.core.management import call_command
-
         from gridgov.demo.load import load_demo
 
-        call_command("migrate", verbosity=0)
         load_demo("Nanhua-2026!")
 
 

@@ -18,9 +18,10 @@ setting should be at least a few minutes.
 
 The same rule is a sort: rank 0 for an ordinary ticket that has waited long enough,
 1 for a priority one, 2 for any other, then the age. `pick` states the rule step by
-step; `order_key` and `rank_expression` are the sort, for Python and for the
-database, so that `call_next` finds and locks its ticket in one query. The tests hold
-the three to the same answers.
+step; `order_key` is the sort in Python, `rank_expression` in the ORM (the ticket
+page counts the people ahead with it) and `RANK_SQL` in plain SQL (`call_next` finds
+and locks its ticket with it in one statement). The tests hold them to the same
+answers.
 
 The wait estimate: the people ahead of a ticket in its group (in the order above),
 divided by how fast the group's open windows work. A window's pace is what the group's
@@ -89,6 +90,14 @@ def rank_expression(now: dt.datetime, starvation_minutes: int) -> Case:
         default=Value(ORDINARY),
         output_field=IntegerField(),
     )
+
+
+# `rank_of` in SQL over the ticket table's columns; its one parameter is the cutoff,
+# `now - starvation_minutes`.
+RANK_SQL = (
+    f"CASE WHEN priority = '' AND issued_at <= %s THEN {STARVED}"
+    f" WHEN priority <> '' THEN {PRIORITY} ELSE {ORDINARY} END"
+)
 
 
 def minutes_per_ticket(finished_last_hour: int, windows_that_finished: int) -> float:

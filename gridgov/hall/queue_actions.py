@@ -22,7 +22,7 @@ import datetime as dt
 import secrets
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -157,21 +157,44 @@ def issue_ticket(actor, group_or_item, priority: str = "", *, now=None) -> tuple
 
 def _candidate(window: Window, now, starvation_minutes: int) -> Ticket | None:
     """The ticket the fairness rule calls next at this window, locked; tickets another
-    window is taking at this moment are passed by, not waited for."""
-    served = Window.groups.through.objects.filter(window_id=window.pk).values("windowgroup_id")
-    return (
-        Ticket.objects.filter(
-            street_id=window.street_id,
-            day=local_day(now),
-            status=TicketStatus.WAITING,
-            group_id__in=served,
+    window is taking at this moment are passed by, not waited for.
+
+    Written in SQL: the call is the hall's busiest action, and the ORM took ten times
+    longer to build this query than the database takes to answer it. The groups are
+    read first and listed, not joined: today's tickets are newer than the planner's
+    statistics, and PostgreSQL, expecting one row, joined every waiting ticket to
+    the window's groups one by one."""
+    connection = connections[router.db_for_write(Ticket)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT windowgroup_id FROM {Window.groups.through._meta.db_table}"  # noqa: S608
+            " WHERE window_id = %s",
+            [window.pk],
         )
-        .annotate(rank=queue.rank_expression(now, starvation_minutes))
-        .order_by("rank", "issued_at", "id")
-        .select_for_update(skip_locked=True, of=("self",))
-        .only("id", "street_id", "group_id", "number", "priority", "calls", "issued_at")
-        .first()
+        groups = [row[0] for row in cursor.fetchall()]
+    if not groups:
+        return None
+    ops = connection.ops
+    lock = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     )
+    # Table name from the model, every value a parameter.
+    sql = (
+        "SELECT id, street_id, group_id, number, priority, calls, issued_at"  # noqa: S608
+        f" FROM {Ticket._meta.db_table}"
+        " WHERE street_id = %s AND day = %s AND status = %s"
+        f" AND group_id IN ({', '.join(['%s'] * len(groups))})"
+        f" ORDER BY {queue.RANK_SQL}, issued_at, id LIMIT 1{lock}"
+    )
+    cutoff = now - dt.timedelta(minutes=starvation_minutes)
+    params = [
+        window.street_id,
+        ops.adapt_datefield_value(local_day(now)),
+        TicketStatus.WAITING.value,
+        *groups,
+        ops.adapt_datetimefield_value(cutoff),
+    ]
+    return next(iter(Ticket.objects.raw(sql, params, using=connection.alias)), None)
 
 
 def _seconds(since, until) -> int:

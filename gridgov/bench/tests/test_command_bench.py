@@ -13,26 +13,10 @@ from django.db.models import Count
 
 from gridgov.bench import REGISTRY, BenchContext, run
 from gridgov.bench import command as bench
-from gridgov.cases.models import Case, Category
-from gridgov.cases.seed import seed_categories
-from gridgov.command.models import AlertKind, AlertSource, Camera, CameraAlert
-from gridgov.command.seed import seed_alert_kinds
+from gridgov.cases.models import Case
+from gridgov.command.models import AlertSource, Camera, CameraAlert
 from gridgov.places.locate import grid_at
 from gridgov.places.models import Building
-
-
-@pytest.fixture
-def small_demo(monkeypatch, transactional_db, purgeable_audit):
-    """The demo with a few households and cases (a transactional test starts from an
-    emptied database, so the seeded reference data is put back first)."""
-    from gridgov.demo.load import load_demo
-
-    monkeypatch.setattr("gridgov.demo.population.DEFAULT_HOUSEHOLDS", 40)
-    monkeypatch.setattr("gridgov.demo.cases.DEFAULT_CASES", 60)
-    monkeypatch.setattr("gridgov.demo.hall.DEFAULT_APPLICATIONS", 300)
-    seed_categories(Category)
-    seed_alert_kinds(AlertKind)
-    load_demo("Nanhua-2026!")
 
 
 @pytest.fixture

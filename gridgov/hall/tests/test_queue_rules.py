@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from gridgov.hall import queue, queue_actions
@@ -117,7 +118,8 @@ def test_the_estimate_for_the_next_in_line_and_for_a_group_nobody_serves():
 
 
 def test_the_databases_order_is_the_rule(hall, settings):
-    """The query `call_next` runs sorts today's waiting tickets as the rule does."""
+    """The ORM's sort (the ticket page's count of the people ahead) and the SQL one
+    (`call_next`'s pick) put today's waiting tickets in the rule's order."""
     rng = random.Random(11)
     clerk, a = hall["clerk"], hall["groups"]["A"]
     now = timezone.now()
@@ -137,6 +139,14 @@ def test_the_databases_order_is_the_rule(hall, settings):
         .values_list("id", flat=True)
     )
     assert in_db == expected
+    cutoff = connection.ops.adapt_datetimefield_value(now - dt.timedelta(minutes=20))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM hall_ticket WHERE status = 'waiting'"  # noqa: S608
+            f" ORDER BY {queue.RANK_SQL}, issued_at, id",
+            [cutoff],
+        )
+        assert [row[0] for row in cursor.fetchall()] == expected
 
 
 @pytest.mark.parametrize("starvation", [1, 20, 600])
