@@ -64,7 +64,7 @@ def env_database(name: str, sqlite_path: Path) -> dict:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "gridgov.core.sqlite",
             "NAME": sqlite_path,
             # Keep each worker's connection: opening one re-runs the PRAGMAs below.
             "CONN_MAX_AGE": 600,

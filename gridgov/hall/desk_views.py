@@ -256,7 +256,13 @@ def _at_window(request, window) -> Ticket:
         if ticket.window_id == window.pk and ticket.status in queue_queries.AT_A_WINDOW:
             return ticket
         raise ActionError(_("该号已被处理，页面上的信息已过时。请刷新后重试。"), status=409)
-    ticket = queue_queries.current_ticket(window)
+    # The action locks and reads the ticket again: only its id is needed here.
+    ticket = (
+        Ticket.objects.filter(window=window, status__in=queue_queries.AT_A_WINDOW)
+        .order_by("-called_at")
+        .only("id")
+        .first()
+    )
     if ticket is None:
         raise ActionError(_("本窗口当前没有正在办理的号。"), status=409)
     return ticket
