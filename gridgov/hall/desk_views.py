@@ -2,8 +2,9 @@
 
 At the desk the clerk picks the applicant's item, ticks the materials brought against
 the published list, and either prints what is missing (一次性告知) or issues a queue
-ticket. The ticket page answers the POST that made it: its QR code holds the token,
-which is never stored, so it cannot be shown again later.
+ticket. Issuing redirects to the ticket's print page, so a reload prints the same
+number rather than taking another. Its QR code holds the token, of which the database
+keeps only the digest; the desk's session keeps the tokens of its last numbers.
 
 The window console works the window's current number; every button is a plain POST
 form, and a refused move shows the console again with the reason and nothing changed.
@@ -133,10 +134,17 @@ def ticket_link(token: str) -> str:
     return urljoin(settings.SITE_URL.rstrip("/") + "/", reverse("hall:ticket", args=[token]))
 
 
+PRINTED = "hall_printed"  # session key: {ticket id: token} of this desk's last numbers
+KEEP_PRINTED = 20
+
+
 @require_POST
 @requires(CAPABILITY)
 def desk_issue(request):
-    """Issue a ticket for the item (or straight for a group) and show it to print."""
+    """Issue a ticket for the item (or straight for a group), then show it to print on
+    a page of its own, so that reloading that page prints the same number again
+    instead of taking another. Only the token's digest is stored: the token itself is
+    kept in this desk's session for its last numbers."""
     item = _chosen_item(request.user, request.POST.get("item"))
     target = item
     if item is None:
@@ -154,19 +162,32 @@ def desk_issue(request):
     except ActionError as exc:
         context = _desk_context(request.user, item, error=exc.message)
         return render(request, "hall/desk.html", context, status=exc.status)
-    now = timezone.now()
-    ahead, minutes = queue_queries.estimate(
-        ticket, now, queue_queries.queue_rules(ticket.street_id)[1]
+    printed = request.session.get(PRINTED, {})
+    printed[str(ticket.pk)] = token
+    request.session[PRINTED] = dict(list(printed.items())[-KEEP_PRINTED:])
+    return redirect("hall:desk_ticket", pk=ticket.pk)
+
+
+@requires(CAPABILITY)
+def desk_ticket(request, pk: int):
+    """The number to print. Its QR code needs the token, which only the desk that
+    took the number still holds (in its session); elsewhere the page says so."""
+    ticket = get_object_or_404(
+        Ticket.objects.visible_to(request.user).select_related("group", "item"), pk=pk
     )
-    link = ticket_link(token)
+    ahead, minutes = queue_queries.estimate(
+        ticket, timezone.now(), queue_queries.queue_rules(ticket.street_id)[1]
+    )
+    token = request.session.get(PRINTED, {}).get(str(ticket.pk))
+    link = ticket_link(token) if token else ""
     context = {
         "ticket": ticket,
-        "item": item,
+        "item": ticket.item,
         "group": ticket.group,
         "ahead": ahead,
         "wait_label": queue_queries.wait_label(minutes),
         "link": link,
-        "qr": qr_svg(link),
+        "qr": qr_svg(link) if link else "",
         "hall_name": _hall_name(ticket.street_id),
     }
     response = render(request, "hall/ticket_print.html", context)

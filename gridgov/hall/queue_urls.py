@@ -8,6 +8,7 @@ from gridgov.hall import desk_views, queue_views
 urlpatterns = [
     path("desk/", desk_views.desk, name="desk"),
     path("desk/issue/", desk_views.desk_issue, name="desk_issue"),
+    path("desk/tickets/<int:pk>/", desk_views.desk_ticket, name="desk_ticket"),
     path("windows/", desk_views.window_list, name="window_list"),
     path("windows/<int:number>/", desk_views.window_console, name="window"),
     path("windows/<int:number>/state.json", desk_views.window_state, name="window_state"),

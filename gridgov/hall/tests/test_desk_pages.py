@@ -64,7 +64,7 @@ def test_all_materials_brought_says_so(clerk_client, hall):
 def test_issuing_a_ticket_shows_it_to_print_with_its_qr_link(clerk_client, hall):
     issue(hall)  # one ahead in A, which windows 1 and 2 serve: 10 minutes each, 2 windows
     item = hall["items"]["pension"]
-    response = clerk_client.post("/hall/desk/issue/", {"item": item.pk})
+    response = clerk_client.post("/hall/desk/issue/", {"item": item.pk}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     assert "data-ticket-number>A002<" in page and "城乡居民养老保险参保登记" in page
@@ -75,7 +75,7 @@ def test_issuing_a_ticket_shows_it_to_print_with_its_qr_link(clerk_client, hall)
     assert ticket_by_token(link.group(1).rsplit("/", 1)[1]).number == "A002"
     # A pregnant applicant goes before the ordinary ones still waiting.
     page = clerk_client.post(
-        "/hall/desk/issue/", {"item": item.pk, "priority": Priority.PREGNANT}
+        "/hall/desk/issue/", {"item": item.pk, "priority": Priority.PREGNANT}, follow=True
     ).content.decode()
     assert "data-ticket-number>A003<" in page and "孕妇" in page
     assert re.search(r"data-ahead>\s*0 人", page) and "马上就到您" in page
@@ -91,10 +91,32 @@ def test_the_qr_code_holds_the_ticket_link(hall, monkeypatch):
     from django.test import Client
 
     client = login(Client(), hall["clerk"])
-    client.post("/hall/desk/issue/", {"group": hall["groups"]["B"].pk})
+    client.post("/hall/desk/issue/", {"group": hall["groups"]["B"].pk}, follow=True)
     (link,) = encoded
     assert link.startswith("http") and "/hall/t/" in link
     assert ticket_by_token(link.rsplit("/", 1)[1]).number == "B001"
+
+
+def test_reloading_the_printed_ticket_prints_the_same_number(clerk_client, hall):
+    item = hall["items"]["pension"]
+    response = clerk_client.post("/hall/desk/issue/", {"item": item.pk})
+    assert response.status_code == 302
+    first = clerk_client.get(response["Location"]).content.decode()
+    again = clerk_client.get(response["Location"]).content.decode()
+
+    assert Ticket.objects.count() == 1
+    link = re.search(r'class="gg-ticket-link" href="([^"]+)"', first).group(1)
+    assert "data-ticket-number>A001<" in again and link in again and "<svg" in again
+
+
+def test_the_qr_code_is_printed_only_at_the_desk_that_took_the_number(client, hall):
+    ticket = issue(hall)
+    login(client, make_user("clerk2", Role.HALL_CLERK, hall["street"]))
+    page = client.get(f"/hall/desk/tickets/{ticket.pk}/").content.decode()
+    assert "data-ticket-number>A001<" in page and "不是在本台取的" in page
+    assert "<svg" not in page and "gg-ticket-link" not in page
+    login(client, hall["other_clerk"])
+    assert client.get(f"/hall/desk/tickets/{ticket.pk}/").status_code == 404
 
 
 def test_issuing_without_an_item_or_group_is_refused(clerk_client, hall):
@@ -233,6 +255,7 @@ CLERK_PAGES = [
     ("get", "/hall/windows/1/state.json"),
     ("post", "/hall/windows/1/call/"),
     ("post", "/hall/desk/issue/"),
+    ("get", "/hall/desk/tickets/1/"),
 ]
 
 
