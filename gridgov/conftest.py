@@ -9,6 +9,7 @@ staff, a stranger with no role, a system administrator and an auditor.
 import shutil
 
 import pytest
+from django.db import connections
 
 from gridgov.accounts.models import Department, DepartmentKind, RoleAssignment, User
 from gridgov.accounts.roles import Role
@@ -160,6 +161,10 @@ def browser(monkeypatch):
         )
         browser.errors = []
         yield browser
+        # The test's database work under Playwright's event loop may have opened a
+        # connection that the test database's teardown does not see ("being accessed
+        # by other users"): close it while still under that loop.
+        connections.close_all()
         browser.close()
 
 
