@@ -1,5 +1,7 @@
 """The benchmarks of the foundation: the HTTP floor and the home page."""
 
+import functools
+
 from django.conf import settings
 
 from gridgov.bench import BenchContext, benchmark
@@ -41,14 +43,20 @@ def _session_cookie(username: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def _ensure_demo():
-    """The demo, loaded once: a fresh data directory is migrated first, so a first
-    `gridgov bench` on a new machine works."""
+@functools.cache
+def _migrated() -> None:
+    """A fresh data directory is migrated first (once a run), so a first `gridgov
+    bench` on a new machine works."""
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0)
+
+
+def _ensure_demo():
+    """The demo, loaded once."""
     from gridgov.accounts.models import User
 
-    call_command("migrate", verbosity=0)
+    _migrated()
     if not User.objects.filter(username="leader").exists():
         from gridgov.demo.load import load_demo
 

@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -25,7 +24,7 @@ from gridgov.cases.reference_actions import (
 )
 from gridgov.cases.worktime import Unit
 from gridgov.core.errors import ActionError
-from gridgov.core.spreadsheets import FORMULA_STARTS, cell_text, norm, xlsx_response
+from gridgov.core.spreadsheets import FORMULA_STARTS, cell_text, choice_map, norm, xlsx_response
 from gridgov.people.imports import ImportRejected, RowProblem, file_problem
 
 XLSX_SUFFIX = ".xlsx"
@@ -65,18 +64,6 @@ DAY_COLUMNS = (
 )
 
 
-def _in_both_languages(labels) -> dict[str, str]:
-    """{typed text → value} for choices: the code, the label in the user's language and
-    the Chinese label (the sheets are usually Chinese whatever the UI language)."""
-    mapping = {}
-    for value, label in labels:
-        mapping[norm(value)] = value
-        mapping[norm(label)] = value
-        with translation.override("zh-hans"):
-            mapping[norm(label)] = value
-    return mapping
-
-
 def column_label(columns, key: str) -> str:
     for column in columns:
         if column.key == key:
@@ -95,24 +82,20 @@ def shown(value) -> str:
 # Reading ------------------------------------------------------------------------------
 
 
-def _header_map(columns, header: tuple) -> dict[str, int]:
-    known = {norm(c.key): c.key for c in columns}
-    for column in columns:
-        known[norm(column.label)] = column.key
-        with translation.override("zh-hans"):
-            known[norm(column.label)] = column.key
+def header_columns(columns, header: tuple) -> tuple[dict[str, int], list[str]]:
+    """Where each column is in the header row (named by its key or its label in
+    either language), and the labels of the required columns it lacks."""
+    known = choice_map((c.key, c.label) for c in columns)
     found: dict[str, int] = {}
     for index, title in enumerate(header):
         key = known.get(norm(title))
         if key and key not in found:
             found[key] = index
-    missing = [str(c.label) for c in columns if c.required and c.key not in found]
-    if missing:
-        raise file_problem(
-            _("表格第一行缺少“%(columns)s”列。")
-            % {"columns": pgettext("quoted list separator", "”“").join(missing)}
-        )
-    return found
+    return found, [str(c.label) for c in columns if c.required and c.key not in found]
+
+
+def quoted(labels) -> str:
+    return pgettext("quoted list separator", "”“").join(labels)
 
 
 def _cell(value):
@@ -123,18 +106,43 @@ def _cell(value):
     return value
 
 
-def read_rows(columns, path_or_file, filename: str) -> list[dict]:
-    """The rows of the first sheet as {"row": line number, key: cell}; only the keys
-    whose column the header names. Refuses a file that is too big or not an .xlsx."""
+def data_rows(found: dict[str, int], lines, limit: int, too_many: str) -> list[dict]:
+    """{"row": line number, key: cell} for each line that is not empty, for the
+    columns `found`; `too_many` is the message past `limit` rows."""
+    rows = []
+    for number, values in enumerate(lines, start=2):
+        if not any(v is not None and str(v).strip() for v in values):
+            continue
+        if len(rows) >= limit:
+            raise file_problem(too_many)
+        row = {"row": number}
+        for key, index in found.items():
+            row[key] = _cell(values[index]) if index < len(values) else None
+        rows.append(row)
+    return rows
+
+
+def open_xlsx(path_or_file, filename: str):
+    """The uploaded workbook, read-only; refuses a file that is too big or not an
+    .xlsx. The caller closes it."""
     from gridgov.places import io as area_io
     from gridgov.places.actions import ImportRejected as FileRefused
 
     if Path(filename or "").suffix.lower() != XLSX_SUFFIX:
         raise file_problem(_("只能导入 .xlsx 文件。"))
     try:
-        workbook = area_io.open_workbook(area_io.read_limited(path_or_file))
+        return area_io.open_workbook(area_io.read_limited(path_or_file))
     except FileRefused as exc:
         raise ImportRejected([RowProblem(0, "", "", p.message) for p in exc.problems]) from None
+
+
+UNREADABLE = gettext_lazy("无法读取这个 Excel 文件，请用 Excel 另存为 .xlsx 后再试。")
+
+
+def read_rows(columns, path_or_file, filename: str) -> list[dict]:
+    """The rows of the first sheet as {"row": line number, key: cell}; only the keys
+    whose column the header names. Refuses a file that is too big or not an .xlsx."""
+    workbook = open_xlsx(path_or_file, filename)
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()
@@ -142,19 +150,13 @@ def read_rows(columns, path_or_file, filename: str) -> list[dict]:
         header = next(lines, None)
         if header is None:
             raise file_problem(_("表格是空的。"))
-        found = list(_header_map(columns, header).items())
-        rows = []
-        for number, values in enumerate(lines, start=2):
-            if not any(v is not None and str(v).strip() for v in values):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise file_problem(_("文件超过 %(n)d 行，请拆分后再导入。") % {"n": MAX_ROWS})
-            row = {"row": number}
-            for key, index in found:
-                row[key] = _cell(values[index]) if index < len(values) else None
-            rows.append(row)
+        found, missing = header_columns(columns, header)
+        if missing:
+            raise file_problem(_("表格第一行缺少“%(columns)s”列。") % {"columns": quoted(missing)})
+        too_many = _("文件超过 %(n)d 行，请拆分后再导入。") % {"n": MAX_ROWS}
+        rows = data_rows(found, lines, MAX_ROWS, too_many)
     except (KeyError, ValueError, TypeError, OSError, IndexError):
-        raise file_problem(_("无法读取这个 Excel 文件，请用 Excel 另存为 .xlsx 后再试。")) from None
+        raise file_problem(str(UNREADABLE)) from None
     finally:
         workbook.close()
     if not rows:
@@ -230,8 +232,8 @@ def check_categories(actor, rows: list[dict], effective: dt.date) -> CategoryShe
             continue
         seen[code] = row["row"]
         parsed.append((row, code))
-    kinds = _in_both_languages(CategoryKind.choices)
-    units = _in_both_languages(Unit.choices)
+    kinds = choice_map(CategoryKind.choices)
+    units = choice_map(Unit.choices)
     file_kinds = {
         code: kinds.get(norm(row.get("kind")), "") or CategoryRules.kind_of(code)
         for row, code in parsed
@@ -310,7 +312,7 @@ def _date(value):
 
 def check_days(rows: list[dict], year: int) -> list[tuple]:
     """The (date, kind, name) of a holidays sheet for `year`, or ImportRejected."""
-    kinds = _in_both_languages(DayKind.choices)
+    kinds = choice_map(DayKind.choices)
     problems, days, seen = [], [], {}
     for row in rows:
         date = _date(row.get("date"))

@@ -145,9 +145,9 @@ class _Reader:
     """Turns one row into camera values, raising _RowError for each bad cell."""
 
     def __init__(self):
-        self.kinds = choice_map(CameraKind)
-        self.stream_kinds = choice_map(StreamKind)
-        self.statuses = choice_map(CameraStatus)
+        self.kinds = choice_map(CameraKind.choices)
+        self.stream_kinds = choice_map(StreamKind.choices)
+        self.statuses = choice_map(CameraStatus.choices)
 
     def code(self, row: dict) -> str:
         code = cell_text(row.get("code"))

@@ -103,12 +103,14 @@ def cell_text(value) -> str:
     return str(value if value is not None else "").strip()
 
 
-def choice_map(enum) -> dict[str, str]:
-    """{typed text → value}: the code, the label in the user's language and in Chinese."""
+def choice_map(pairs) -> dict[str, str]:
+    """{typed text → value} for (value, label) pairs, a choices list or a sheet's
+    columns: the value, the label in the user's language and the label in Chinese
+    (the sheets are usually Chinese whatever the UI language)."""
     from django.utils import translation
 
     mapping = {}
-    for value, label in enum.choices:
+    for value, label in pairs:
         mapping[norm(value)] = value
         mapping[norm(label)] = value
         with translation.override("zh-hans"):

@@ -15,20 +15,26 @@ imports back changing nothing.
 import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from gridgov.cases.reference_io import Column, shown
+from gridgov.cases.reference_io import (
+    UNREADABLE,
+    Column,
+    data_rows,
+    header_columns,
+    open_xlsx,
+    quoted,
+    shown,
+)
 from gridgov.core.spreadsheets import (
-    FORMULA_STARTS,
     XLSX_TYPE,
     cell_text,
     choice_map,
@@ -46,7 +52,6 @@ from gridgov.hall.models import (
 )
 from gridgov.people.imports import ImportRejected, RowProblem, file_problem
 
-XLSX_SUFFIX = ".xlsx"
 ITEMS, MATERIALS = "items", "materials"
 SHEET_TITLES = {ITEMS: gettext_lazy("事项"), MATERIALS: gettext_lazy("材料")}
 ITEM_COLUMNS = (
@@ -144,38 +149,6 @@ def _find_sheets(workbook):
     return found[ITEMS], found[MATERIALS]
 
 
-def _header_map(sheet: str, header: tuple) -> dict[str, int]:
-    columns = COLUMNS[sheet]
-    known = {norm(c.key): c.key for c in columns}
-    for column in columns:
-        known[norm(column.label)] = column.key
-        with translation.override("zh-hans"):
-            known[norm(column.label)] = column.key
-    found: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = known.get(norm(title))
-        if key and key not in found:
-            found[key] = index
-    missing = [str(c.label) for c in columns if c.required and c.key not in found]
-    if missing:
-        raise file_problem(
-            _("“%(sheet)s”表第一行缺少“%(columns)s”列。")
-            % {
-                "sheet": SHEET_TITLES[sheet],
-                "columns": pgettext("quoted list separator", "”“").join(missing),
-            }
-        )
-    return found
-
-
-def _cell(value):
-    if value.__class__ is float and value.is_integer():
-        return int(value)
-    if value.__class__ is str and value[:1] == "'" and value[1:2] in FORMULA_STARTS:
-        return value[1:]  # the apostrophe the export puts before a formula
-    return value
-
-
 def _sheet_rows(sheet: str, worksheet, limit: int) -> list[dict]:
     worksheet.reset_dimensions()
     lines = worksheet.iter_rows(values_only=True)
@@ -184,35 +157,23 @@ def _sheet_rows(sheet: str, worksheet, limit: int) -> list[dict]:
         if sheet == MATERIALS:
             return []
         raise file_problem(_("“事项”表是空的。"))
-    found = list(_header_map(sheet, header).items())
-    rows = []
-    for number, values in enumerate(lines, start=2):
-        if not any(v is not None and str(v).strip() for v in values):
-            continue
-        if len(rows) >= limit:
-            raise file_problem(
-                _("“%(sheet)s”表超过 %(n)d 行，请拆分后再导入。")
-                % {"sheet": SHEET_TITLES[sheet], "n": limit}
-            )
-        row = {"row": number}
-        for key, index in found:
-            row[key] = _cell(values[index]) if index < len(values) else None
-        rows.append(row)
-    return rows
+    found, missing = header_columns(COLUMNS[sheet], header)
+    if missing:
+        raise file_problem(
+            _("“%(sheet)s”表第一行缺少“%(columns)s”列。")
+            % {"sheet": SHEET_TITLES[sheet], "columns": quoted(missing)}
+        )
+    too_many = _("“%(sheet)s”表超过 %(n)d 行，请拆分后再导入。") % {
+        "sheet": SHEET_TITLES[sheet],
+        "n": limit,
+    }
+    return data_rows(found, lines, limit, too_many)
 
 
 def read_catalogue(path_or_file, filename: str) -> CatalogueRows:
     """Both sheets' rows; refuses a file that is too big, not an .xlsx, or lacks the
     事项 sheet or a required column (problems of the whole file, row 0)."""
-    from gridgov.places import io as area_io
-    from gridgov.places.actions import ImportRejected as FileRefused
-
-    if Path(filename or "").suffix.lower() != XLSX_SUFFIX:
-        raise file_problem(_("只能导入 .xlsx 文件。"))
-    try:
-        workbook = area_io.open_workbook(area_io.read_limited(path_or_file))
-    except FileRefused as exc:
-        raise ImportRejected([RowProblem(0, "", "", p.message) for p in exc.problems]) from None
+    workbook = open_xlsx(path_or_file, filename)
     try:
         items_sheet, materials_sheet = _find_sheets(workbook)
         items = _sheet_rows(ITEMS, items_sheet, MAX_ITEMS)
@@ -220,7 +181,7 @@ def read_catalogue(path_or_file, filename: str) -> CatalogueRows:
         if materials_sheet is not None:
             materials = _sheet_rows(MATERIALS, materials_sheet, MAX_MATERIALS)
     except (KeyError, ValueError, TypeError, OSError, IndexError):
-        raise file_problem(_("无法读取这个 Excel 文件，请用 Excel 另存为 .xlsx 后再试。")) from None
+        raise file_problem(str(UNREADABLE)) from None
     finally:
         workbook.close()
     if not items:
@@ -273,9 +234,9 @@ class _Reader:
 
     def __init__(self, groups: dict[str, WindowGroup]):
         self.groups = groups
-        self.themes = choice_map(Theme)
-        self.statuses = choice_map(ItemStatus)
-        self.forms = choice_map(MaterialForm)
+        self.themes = choice_map(Theme.choices)
+        self.statuses = choice_map(ItemStatus.choices)
+        self.forms = choice_map(MaterialForm.choices)
 
     def code(self, row: dict, key: str) -> str:
         code = cell_text(row.get(key))

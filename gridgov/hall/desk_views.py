@@ -278,12 +278,7 @@ def _at_window(request, window) -> Ticket:
             return ticket
         raise ActionError(_("该号已被处理，页面上的信息已过时。请刷新后重试。"), status=409)
     # The action locks and reads the ticket again: only its id is needed here.
-    ticket = (
-        Ticket.objects.filter(window=window, status__in=queue_queries.AT_A_WINDOW)
-        .order_by("-called_at")
-        .only("id")
-        .first()
-    )
+    ticket = queue_queries.at_window(window).only("id").first()
     if ticket is None:
         raise ActionError(_("本窗口当前没有正在办理的号。"), status=409)
     return ticket

@@ -47,6 +47,7 @@ from gridgov.hall.models import (
 from gridgov.hall.queue_queries import (
     AT_A_WINDOW,
     DEFAULT_STARVATION_MINUTES,
+    at_window,
     local_day,
     queue_rules,
     token_digest,
@@ -245,8 +246,7 @@ def call_next(actor, window: Window, *, now=None) -> Ticket | None:
                 status=409,
             )
         finished = None
-        at_window = Ticket.objects.filter(window=window, status__in=AT_A_WINDOW).order_by()
-        for current in at_window.only("id", "number", "status", "started_at"):
+        for current in at_window(window).order_by().only("id", "number", "status", "started_at"):
             if current.status == TicketStatus.CALLED:
                 raise ActionError(
                     _("%(number)s 号已叫号尚未办理：请先开始办理、重呼或按过号处理。")

@@ -158,14 +158,14 @@ def ticket_state(ticket: Ticket, now: dt.datetime) -> dict:
 # -- a window's console ---------------------------------------------------------------
 
 
+def at_window(window: Window):
+    """The window's number called and not yet closed (one at most, a constraint)."""
+    return Ticket.objects.filter(window=window, status__in=AT_A_WINDOW)
+
+
 def current_ticket(window: Window) -> Ticket | None:
-    """The number the window has called and not yet closed."""
-    return (
-        Ticket.objects.filter(window=window, status__in=AT_A_WINDOW)
-        .select_related("group", "item")
-        .order_by("-called_at")
-        .first()
-    )
+    """The number the window has called and not yet closed, with its group and item."""
+    return at_window(window).select_related("group", "item").order_by("-called_at").first()
 
 
 def waiting_by_group(street_id: int, now: dt.datetime) -> list[WindowGroup]:
