@@ -125,12 +125,7 @@ def _place(actor, lon, lat, coords, grid):
 
 
 def _check_in_scope(actor, case) -> None:
-    scope = scope_of(actor)
-    if not (
-        case.grid_id in scope.grid_ids
-        or case.community_id in scope.community_ids
-        or case.street_id in scope.street_ids
-    ):
+    if not scope_of(actor).contains(case):
         raise ActionError(_("只能上报本人负责区域内的案件。"), field="location")
 
 

@@ -28,7 +28,7 @@ from gridgov.command.models import AlertSource, Camera, CameraKind, CameraStatus
 from gridgov.command.signing import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
-from gridgov.core.scope import scope_of
+from gridgov.core.scope import street_q
 from gridgov.core.uploads import kept_report, problems_response, refused_report, whole_file_errors
 from gridgov.people.imports import ImportRejected, RowProblem
 from gridgov.places.models import Area, Level
@@ -199,7 +199,7 @@ def camera_import_report(request, report_id: str):
 
 def _sources(user):
     return (
-        AlertSource.objects.filter(street_id__in=scope_of(user).street_ids)
+        AlertSource.objects.filter(street_q(user))
         .select_related("street")
         .defer("street__boundary", "secret_cipher")
         .order_by("-is_active", "name", "id")

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from gridgov.command.models import CameraKind, CameraStatus
-from gridgov.core.scope import scope_of
+from gridgov.core.scope import street_q
 from gridgov.core.uploads import SheetImportForm
 from gridgov.core.widgets import QuickSelect
 from gridgov.places.models import Area, Level
@@ -96,5 +96,5 @@ class AlertSourceForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        streets = Area.objects.filter(level=Level.STREET, pk__in=scope_of(user).street_ids)
+        streets = Area.objects.filter(street_q(user, "pk"), level=Level.STREET)
         self.fields["street"].queryset = streets.defer("boundary").order_by("code")

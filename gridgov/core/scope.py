@@ -31,6 +31,16 @@ class Scope:
     def sees_personal_data(self) -> bool:
         return bool(self.street_ids or self.community_ids or self.grid_ids)
 
+    def contains(self, record) -> bool:
+        """`scope_q` for one loaded record carrying street_id, community_id and grid_id,
+        where a query per record would be wasted (a row being checked, a case being
+        reported)."""
+        return (
+            record.street_id in self.street_ids
+            or record.community_id in self.community_ids
+            or record.grid_id in self.grid_ids
+        )
+
 
 EMPTY_SCOPE = Scope()
 
@@ -57,6 +67,23 @@ def scope_q(user, prefix: str = "") -> Q:
     return q
 
 
+def street_q(user, field_name: str = "street_id") -> Q:
+    """A filter for records that belong to a street as a whole (a service hall's
+    records, an alert source): the streets the user is assigned to. `field_name="pk"`
+    filters the streets themselves."""
+    return Q(**{f"{field_name}__in": scope_of(user).street_ids})
+
+
+def street_of(user, street_id: int | None = None) -> int | None:
+    """The street a street-level user works in: `street_id` if it is one of theirs,
+    else None (the caller answers 404, as for a street that does not exist); with no
+    street named, the first of theirs by id, or None when they hold no street."""
+    street_ids = scope_of(user).street_ids
+    if street_id is not None:
+        return street_id if street_id in street_ids else None
+    return min(street_ids, default=None)
+
+
 def area_path_q(user, field_name: str = "path") -> Q:
     """A filter for the area tree itself: the subtrees the user may browse."""
     q = Q(pk__in=[])
@@ -70,6 +97,13 @@ class ScopedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return self.filter(scope_q(user))
+
+
+class StreetScopedQuerySet(models.QuerySet):
+    """Queryset of a model that belongs to a street as a whole (`street_q`)."""
+
+    def visible_to(self, user):
+        return self.filter(street_q(user))
 
 
 def get_visible_or_404(queryset, user, **lookup):

@@ -20,6 +20,7 @@ from gridgov.cases.worktime import Unit
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.protect import blind_index, protect, reveal
+from gridgov.core.scope import street_of
 from gridgov.hall import workflow
 from gridgov.hall.models import (
     Application,
@@ -39,11 +40,12 @@ from gridgov.people.rules import valid_ric
 FIELDS = ("number", "item", "status", "due_at", "decided_at", "collected_at")
 
 
-def _street_of(actor) -> int:
-    streets = sorted(actor.scope.street_ids)
-    if not streets:
+def _hall_street(actor) -> int:
+    """The street whose hall the actor works in; refused when they hold none."""
+    street_id = street_of(actor)
+    if street_id is None:
         raise ActionError(_("您没有服务中心的办理范围。"), status=403)
-    return streets[0]
+    return street_id
 
 
 def _next_number(street_id: int, now: dt.datetime) -> str:
@@ -88,7 +90,7 @@ def receive(
     item's promised working days on the working-time calendar. Returns the
     application and the token of the applicant's progress link (shown once)."""
     check_capability(actor, "hall.desk")
-    street_id = _street_of(actor)
+    street_id = _hall_street(actor)
     if item.street_id != street_id or item.status != ItemStatus.PUBLISHED:
         raise ActionError(_("事项不存在或未发布。"), "item", status=404)
     id_number = _check_id(id_number)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
-from gridgov.core.scope import scope_of
+from gridgov.core.scope import scope_of, street_of
 from gridgov.hall import catalogue_io
 from gridgov.hall.models import ItemStatus, Material, ServiceItem
 from gridgov.places.models import Area, Level
@@ -20,15 +20,14 @@ CAPABILITY = "hall.manage"
 BATCH = 500
 
 
-def _street_of(actor, street: Area | None) -> Area:
+def _import_street(actor, street: Area | None) -> Area:
     """The street to import into: the one given, which must be the actor's, or the
-    actor's only street."""
-    street_ids = scope_of(actor).street_ids
+    actor's only street (one of several is never guessed)."""
     if street is None:
-        if len(street_ids) != 1:
+        if len(scope_of(actor).street_ids) != 1:
             raise ActionError(_("请选择要导入到哪个街道。"), field="street")
-        return Area.objects.get(pk=next(iter(street_ids)), level=Level.STREET)
-    if street.pk not in street_ids:
+        return Area.objects.get(pk=street_of(actor), level=Level.STREET)
+    if street_of(actor, street.pk) is None:
         raise ActionError(_("该街道不在您的管辖范围内。"), status=404)
     return street
 
@@ -40,7 +39,7 @@ def import_items(
     written), then create and update the items by code and replace the materials of
     those whose materials changed. Returns the counts the audit row records."""
     check_capability(actor, CAPABILITY)
-    street = _street_of(actor, street)
+    street = _import_street(actor, street)
     sheet = catalogue_io.check_catalogue(street, rows)
     counts = sheet.counts()
     now = timezone.now()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
-from gridgov.core.scope import scope_of
+from gridgov.core.scope import street_q
 from gridgov.hall.models import HallSettings, ItemStatus, ServiceItem, Theme, Window
 from gridgov.people.text import pinyin_keys
 from gridgov.places.models import Area, Level
@@ -125,7 +125,7 @@ def published_item(street_id: int, code: str) -> ServiceItem | None:
 
 def managed_streets(user) -> list[Area]:
     """The streets whose catalogue the user keeps (their assigned streets), by code."""
-    streets = Area.objects.filter(pk__in=scope_of(user).street_ids, level=Level.STREET)
+    streets = Area.objects.filter(street_q(user, "pk"), level=Level.STREET)
     return list(streets.only("id", "code", "name").order_by("code"))
 
 

@@ -13,14 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.scope import scope_of
+from gridgov.core.scope import StreetScopedQuerySet
 from gridgov.places.models import Area
-
-
-class StreetQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Records of the halls of the streets the user is assigned to."""
-        return self.filter(street_id__in=scope_of(user).street_ids)
 
 
 class HallSettings(models.Model):
@@ -39,7 +33,7 @@ class HallSettings(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = StreetQuerySet.as_manager()
+    objects = StreetScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("服务中心设置")
@@ -76,7 +70,7 @@ class WindowGroup(models.Model):
     letter = models.CharField(_("字母"), max_length=1)
     name = models.CharField(_("名称"), max_length=50)
 
-    objects = StreetQuerySet.as_manager()
+    objects = StreetScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("窗口分组")
@@ -127,7 +121,7 @@ class ServiceItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = StreetQuerySet.as_manager()
+    objects = StreetScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("服务事项")
@@ -198,7 +192,7 @@ class Window(models.Model):
     )
     is_pickup = models.BooleanField(_("统一出件窗口"), default=False)
 
-    objects = StreetQuerySet.as_manager()
+    objects = StreetScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("窗口")
@@ -268,7 +262,7 @@ class Ticket(models.Model):
     wait_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
     service_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
-    objects = StreetQuerySet.as_manager()
+    objects = StreetScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("排队号")
@@ -348,7 +342,7 @@ class Application(models.Model):
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1)
 
-    objects = StreetQuerySet.as_manager()
+    objects = StreetScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("办件")
@@ -423,7 +417,7 @@ class Rating(models.Model):
     )
     follow_up_note = models.TextField(_("跟进情况"), blank=True)
 
-    objects = StreetQuerySet.as_manager()
+    objects = StreetScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("评价")
