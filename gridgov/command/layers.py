@@ -40,15 +40,9 @@ from django.utils.translation import gettext as _
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role
 from gridgov.cases.choices import OPEN_STATUSES
-from gridgov.cases.models import overdue_q
+from gridgov.cases.models import Case, overdue_q
 from gridgov.command.models import Camera, WorkerLocation
-from gridgov.command.queries import (
-    STALE_AFTER,
-    iso,
-    person_name,
-    status_labels,
-    visible_cases,
-)
+from gridgov.command.queries import STALE_AFTER, iso, person_name, status_labels
 from gridgov.core.errors import ActionError
 from gridgov.core.scope import scope_of
 from gridgov.places.models import Area, Building, Level
@@ -267,7 +261,7 @@ def _cameras_features(rows, bbox, now) -> list[dict]:
 
 def _case_rows(user, bbox):
     located = Q(status__rare_in=OPEN_STATUSES, lon__isnull=False, lat__isnull=False)
-    open_here = visible_cases(user, located, rare=True)
+    open_here = Case.objects.visible_to(user, located, rare=True)
     return _in_bbox(open_here, bbox)
 
 

@@ -10,15 +10,13 @@ import datetime as dt
 import math
 
 from django.db.models import Count, FloatField, Func, Max, Q
-from django.db.models.lookups import Exact, In
 from django.utils import timezone
 
 from gridgov.cases.choices import Status
-from gridgov.cases.models import Case, CaseEvent, is_overdue, may_verify
+from gridgov.cases.models import Case, CaseEvent, is_overdue
 from gridgov.cases.queries import street_grid_workers
 from gridgov.cases.workflow import ACTION_LABELS
 from gridgov.command.models import Camera, WorkerLocation, WorkerPosition
-from gridgov.core.scope import scope_of
 from gridgov.places.geometry import parse_boundary
 from gridgov.places.models import Area, Building, Level
 
@@ -109,76 +107,6 @@ def nearest_workers(
     return found[:limit]
 
 
-# -- cases in scope, the way the planners read them well -----------------------------
-
-
-class RareIn(In):
-    """`field__rare_in=[…]`: an IN that few rows meet (the open statuses among a year
-    of closed cases). SQLite keeps no histogram, so it guesses that six statuses of
-    nine match most of the table and scans it; `unlikely(…)` tells it otherwise and
-    it reads the (street, status) index: 0.3 ms against 30 ms at 30,000 cases. Other
-    databases get the plain IN (PostgreSQL keeps the statistics)."""
-
-    lookup_name = "rare_in"
-
-    def as_sqlite(self, compiler, connection):
-        sql, params = self.as_sql(compiler, connection)
-        return f"unlikely({sql})", params
-
-
-class RareExact(Exact):
-    """`field__rare=value`: an equality few rows meet (the cases one user verifies),
-    hinted to SQLite like `RareIn`."""
-
-    lookup_name = "rare"
-
-    def get_rhs_op(self, connection, rhs):
-        return connection.operators["exact"] % rhs
-
-    def as_sqlite(self, compiler, connection):
-        sql, params = self.as_sql(compiler, connection)
-        return f"unlikely({sql})", params
-
-
-Case._meta.get_field("status").register_lookup(RareIn)
-Case._meta.get_field("verifier").register_lookup(RareExact)
-
-
-def case_scope_q(user, prefix: str = "case__", within: Q | None = None, rare: bool = False) -> Q:
-    """`Case.objects.visible_to(user)` as a filter, optionally through a relation, with
-    `within` (more conditions on the case) repeated inside each branch of the rule.
-
-    The feed reads events joined to their case in one pass on the primary key this
-    way. The layers and the heat let each branch use its own index — (street, status),
-    (community, status), (grid, status), (department, status), verifier — where
-    `visible_to(user).filter(...)` makes the planners scan the table because of the
-    "or the cases I verify" branch; `rare` hints that branch to SQLite (`RareExact`).
-    Kept equal to `CaseQuerySet.visible_to` (a test compares them for every persona)."""
-    scope = scope_of(user)
-    branches = [
-        Q(**{f"{prefix}{name}_id__in": ids})
-        for name, ids in (
-            ("street", scope.street_ids),
-            ("community", scope.community_ids),
-            ("grid", scope.grid_ids),
-            ("department", scope.department_ids),
-        )
-        if ids
-    ]
-    if may_verify(user):
-        branches.append(Q(**{f"{prefix}verifier_id{'__rare' if rare else ''}": user.pk}))
-    q = Q(pk__in=[])
-    for branch in branches:
-        q |= branch & within if within is not None else branch
-    return q
-
-
-def visible_cases(user, conditions: Q | None = None, rare: bool = False):
-    """The cases `user` may see that meet `conditions` (`rare`: few do), each branch
-    of the scope rule on its own index (see `case_scope_q`)."""
-    return Case.objects.filter(case_scope_q(user, "", conditions, rare=rare))
-
-
 # -- the live feed --------------------------------------------------------------------
 
 _FEED_COLUMNS = (
@@ -207,7 +135,7 @@ def feed(user, after: int | None = None, now: dt.datetime | None = None) -> dict
     """
     now = now or timezone.now()
     top = CaseEvent.objects.aggregate(top=Max("id"))["top"] or 0
-    events = CaseEvent.objects.filter(case_scope_q(user)).values_list(*_FEED_COLUMNS)
+    events = CaseEvent.objects.visible_to(user).values_list(*_FEED_COLUMNS)
     if after is None:
         window = events.filter(id__gt=top - FEED_WINDOW, id__lte=top).order_by("-id")
         rows = list(window[:FEED_FIRST])[::-1]
@@ -396,7 +324,7 @@ def heat(user, days: int = 30, now: dt.datetime | None = None) -> list[list]:
     now = now or timezone.now()
     since = Q(reported_at__gte=now - dt.timedelta(days=days), lat__isnull=False, lon__isnull=False)
     bins = (
-        visible_cases(user, since, rare=True)
+        Case.objects.visible_to(user, since, rare=True)
         .order_by()
         .values_list(Bin("lat"), Bin("lon"))
         .annotate(n=Count("id"))

@@ -8,18 +8,15 @@ import json
 
 import pytest
 from django.db import connection
-from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role
 from gridgov.cases import actions as case_actions
-from gridgov.cases.choices import OPEN_STATUSES
 from gridgov.cases.models import Case
 from gridgov.command import actions, layers, telemetry
 from gridgov.command.models import CameraStatus, WorkerLocation
-from gridgov.command.queries import case_scope_q, visible_cases
 from gridgov.command.tests.conftest import CENTRES
 from gridgov.conftest import login, make_user
 from gridgov.places.models import Building
@@ -358,28 +355,6 @@ def test_users_with_the_same_scope_share_layers_but_not_the_cases_they_verify(
         with CaptureQueriesContext(connection) as shared:
             layers.layer_payload(colleague, layer)
         assert len(shared) == (2 if layer == "areas" else 1)
-
-
-def test_the_scope_filters_match_the_case_scope_rule(
-    map_world, personas, dispatcher, other_dispatcher, community102
-):
-    """`case_scope_q` and `visible_cases` repeat `Case.objects.visible_to`, through a
-    relation and with the planner hints."""
-    from gridgov.cases.models import CaseEvent
-
-    neighbour = map_world["workers"]["w3"]
-    case1 = map_world["cases"]["case1"]
-    case_actions.act(dispatcher, case1, "assign_verify", version=case1.version, worker=neighbour.pk)
-    users = [dispatcher, other_dispatcher, community102, neighbour, *personas.values()]
-    for user in users:
-        expected = set(Case.objects.visible_to(user).values_list("id", flat=True))
-        through = set(
-            CaseEvent.objects.filter(case_scope_q(user)).values_list("case_id", flat=True)
-        )
-        assert through == expected, user
-        open_ = Case.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
-        hinted = visible_cases(user, Q(status__rare_in=OPEN_STATUSES), rare=True)
-        assert set(hinted.values_list("id", flat=True)) == set(open_.values_list("id", flat=True))
 
 
 # -- speed: queries pinned ------------------------------------------------------------
