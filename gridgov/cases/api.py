@@ -22,7 +22,6 @@ from pydantic import AfterValidator
 from gridgov.api import ERRORS
 from gridgov.cases import actions, queries
 from gridgov.cases.choices import Coordinates, Priority, Rating, Source
-from gridgov.cases.inbox_actions import mark_notices_read
 from gridgov.cases.models import Case, CaseEvent, Category, Notice
 from gridgov.cases.notify import rating_link
 from gridgov.cases.workflow import ACTION_LABELS, TRANSITIONS, allowed_actions
@@ -446,7 +445,7 @@ def list_notices(request, unread: bool = False):
 @router.post("/notices/read", response={200: ReadOut, **ERRORS}, summary="全部标为已读")
 def read_notices(request):
     """Every signed-in user has an inbox, so the inbox needs no case capability."""
-    return {"count": mark_notices_read(request.auth)}
+    return {"count": actions.mark_notices_read(request.auth)}
 
 
 @router.get("/{int:case_id}", response={200: CaseOut, **ERRORS}, summary="案件详情")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from gridgov.cases import export_actions, queries
+from gridgov.cases import actions, queries
 from gridgov.cases.choices import OPEN_STATUSES, Level, Priority, Rating, Source, Status
 from gridgov.core.permissions import requires
 from gridgov.core.spreadsheets import xlsx_response
@@ -84,5 +84,5 @@ def case_export(request):
         title=_("案件"),
         limit=EXPORT_ROWS,
     )
-    export_actions.record_export(request.user, filters, response.rows_written, response.capped)
+    actions.record_export(request.user, filters, response.rows_written, response.capped)
     return response

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role
+from gridgov.cases.actions import mark_notices_read
 from gridgov.cases.choices import Level, Status
-from gridgov.cases.inbox_actions import mark_notices_read
 from gridgov.cases.models import Case, Notice
 from gridgov.core.permissions import requires
 
