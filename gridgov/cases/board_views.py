@@ -4,18 +4,17 @@ need one and link there."""
 
 from collections import defaultdict
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from gridgov.accounts.models import Department
 from gridgov.cases import actions, board_queries
+from gridgov.cases.forms import BulkDispatchForm
 from gridgov.cases.models import Case
 from gridgov.core.permissions import requires
 
@@ -58,24 +57,6 @@ def board(request):
         "now": now,
     }
     return render(request, "cases/board.html", context)
-
-
-class BulkDispatchForm(forms.Form):
-    """The department and the optional due time of a bulk dispatch; the cases come as
-    a list of ids checked on the board."""
-
-    department = forms.ModelChoiceField(
-        queryset=Department.objects.filter(is_active=True),
-        error_messages={
-            "required": gettext_lazy("请选择处置部门。"),
-            "invalid_choice": gettext_lazy("处置部门不存在或已停用。"),
-        },
-    )
-    due_at = forms.DateTimeField(
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        error_messages={"invalid": gettext_lazy("处置时限格式不正确。")},
-    )
 
 
 def _checked_ids(request) -> list[int]:

@@ -1,18 +1,25 @@
-"""The forms of the case pages: reporting a case, and one form per move of the
-transition table on the case page.
+"""The forms of the case pages: reporting a case, one form per move of the transition
+table on the case page, the case list's filters, the board's bulk dispatch, and the
+reference tables' category, working hours and special day.
 
 The business checks live in `cases.actions`: the forms only parse what was typed,
 say which fields a move needs (read from `workflow.TRANSITIONS`, so the page and the
 table cannot disagree) and put an action's refusal (ActionError) beside its field.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gridgov.accounts.models import Department
 from gridgov.accounts.roles import Role
-from gridgov.cases.choices import Coordinates, Priority, Rating, Source
+from gridgov.cases import board_queries, reference_actions
+from gridgov.cases.choices import CategoryKind, Coordinates, Level, Priority, Rating, Source, Status
+from gridgov.cases.models import DayKind
 from gridgov.cases.workflow import TRANSITIONS
+from gridgov.cases.worktime import Unit
 from gridgov.core.widgets import QuickSelect
 from gridgov.people.rules import Checker
 
@@ -318,3 +325,188 @@ class ActionForm(CaseForm):
     def inputs(self) -> dict:
         """The keyword arguments of `actions.act` (without version)."""
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+# -- the case list and the board --------------------------------------------------------
+
+
+_ANY = ("", gettext_lazy("全部"))
+
+
+def _all(enum) -> list:
+    return [_ANY, *enum.choices]
+
+
+def _filter_select(label, choices=()):
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=choices,
+        widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
+    )
+
+
+def _filter_date(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+
+
+def _filter_check(label):
+    return forms.BooleanField(
+        label=label,
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+class CaseFilterForm(forms.Form):
+    """The filters as the user typed them, shown back in the form (never validated:
+    `queries.parse_filters` decides what applies)."""
+
+    q = forms.CharField(
+        label=gettext_lazy("编号或标题"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    status = _filter_select(gettext_lazy("状态"), _all(Status))
+    category = _filter_select(gettext_lazy("类别"))
+    community = _filter_select(gettext_lazy("社区"))
+    grid = _filter_select(gettext_lazy("网格"))
+    department = _filter_select(gettext_lazy("处置部门"))
+    source = _filter_select(gettext_lazy("来源"), _all(Source))
+    level = _filter_select(gettext_lazy("处置层级"), _all(Level))
+
+    def __init__(self, data, user):
+        super().__init__(data)
+        communities, grids = board_queries.filter_areas(user)
+        names = {c.pk: c.name for c in communities}
+        by_community = {}
+        for grid in grids:
+            by_community.setdefault(names.get(grid.parent_id, ""), []).append((grid.pk, grid.name))
+        departments = board_queries.dispatch_departments()
+        self.fields["community"].choices = [_ANY, *((c.pk, c.name) for c in communities)]
+        self.fields["grid"].choices = [_ANY, *by_community.items()]
+        self.fields["category"].choices = [_ANY, *board_queries.category_choices()]
+        self.fields["department"].choices = [_ANY, *((d.pk, d.name) for d in departments)]
+        # Names that are Python keywords or differ from the query parameters.
+        self.fields["from"] = _filter_date(gettext_lazy("上报日期从"))
+        self.fields["to"] = _filter_date(gettext_lazy("至"))
+        self.fields["overdue"] = _filter_check(gettext_lazy("仅看超期"))
+        self.fields["open"] = _filter_check(gettext_lazy("仅看未结案"))
+
+    def selects(self):
+        """The drop-down filters, in the order the form shows them."""
+        names = ("status", "category", "community", "grid", "department", "source", "level")
+        return [self[name] for name in names]
+
+
+class BulkDispatchForm(forms.Form):
+    """The department and the optional due time of a bulk dispatch; the cases come as
+    a list of ids checked on the board."""
+
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.filter(is_active=True),
+        error_messages={
+            "required": gettext_lazy("请选择处置部门。"),
+            "invalid_choice": gettext_lazy("处置部门不存在或已停用。"),
+        },
+    )
+    due_at = forms.DateTimeField(
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": gettext_lazy("处置时限格式不正确。")},
+    )
+
+
+# -- the reference tables ---------------------------------------------------------------
+
+STEP_LABELS = (
+    ("accept", gettext_lazy("受理")),
+    ("dispatch", gettext_lazy("派遣")),
+    ("handle", gettext_lazy("处置")),
+    ("follow_up", gettext_lazy("回访")),
+)
+
+
+def date_input():
+    """A date picker that shows a bound date back as the browser expects it."""
+    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+def _time_input():
+    return forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M")
+
+
+class CategoryForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("编码"),
+        max_length=5,
+        help_text=gettext_lazy("大类：C/E/G 加两位数字（如 E01）；小类再加两位（如 E0102）。"),
+        widget=forms.TextInput(attrs=_TEXT | {"autocomplete": "off"}),
+    )
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=60, widget=forms.TextInput(_TEXT))
+    kind = forms.ChoiceField(
+        label=gettext_lazy("类型"), choices=CategoryKind.choices, widget=forms.Select(_SELECT)
+    )
+    default_department = forms.ModelChoiceField(
+        label=gettext_lazy("默认处置部门"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.Select(_SELECT),
+    )
+    standard = forms.CharField(
+        label=gettext_lazy("立案与结案标准"),
+        required=False,
+        max_length=reference_actions.MAX_STANDARD_CHARS,
+        widget=forms.Textarea(attrs=_TEXT | {"rows": 3}),
+    )
+    effective = forms.DateField(
+        label=gettext_lazy("生效日期"),
+        help_text=gettext_lazy("此日起上报的案件按新时限计算；之前的案件保持原时限。"),
+        widget=date_input(),
+    )
+
+    def __init__(self, *args, user, editing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = reference_actions.CategoryRules.departments_for(user).filter(is_active=True)
+        self.fields["default_department"].queryset = departments
+        for step, label in STEP_LABELS:
+            self.fields[f"{step}_limit"] = forms.DecimalField(
+                label=_("%(step)s时限") % {"step": label},
+                min_value=Decimal("0.01"),
+                max_digits=6,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs=_TEXT | {"step": "0.01"}),
+            )
+            self.fields[f"{step}_unit"] = forms.ChoiceField(
+                label=_("单位"), choices=Unit.choices, widget=forms.Select(_SELECT)
+            )
+        if editing:
+            self.fields["code"].disabled = True
+
+    def step_fields(self):
+        return [(label, self[f"{step}_limit"], self[f"{step}_unit"]) for step, label in STEP_LABELS]
+
+
+class HoursForm(forms.Form):
+    morning_start = forms.TimeField(label=gettext_lazy("上午上班"), widget=_time_input())
+    morning_end = forms.TimeField(label=gettext_lazy("上午下班"), widget=_time_input())
+    afternoon_start = forms.TimeField(label=gettext_lazy("下午上班"), widget=_time_input())
+    afternoon_end = forms.TimeField(label=gettext_lazy("下午下班"), widget=_time_input())
+
+
+class DayForm(forms.Form):
+    date = forms.DateField(label=gettext_lazy("日期"), widget=date_input())
+    kind = forms.ChoiceField(
+        label=gettext_lazy("类型"), choices=DayKind.choices, widget=forms.Select(_SELECT)
+    )
+    name = forms.CharField(
+        label=gettext_lazy("名称"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs=_TEXT | {"placeholder": gettext_lazy("如：春节")}),
+    )

@@ -10,7 +10,6 @@ in the session under a random id so it can be downloaded without a new upload.
 import calendar as stdcal
 import datetime as dt
 import functools
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -23,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gridgov.accounts.models import Department
 from gridgov.cases import reference_actions as actions
 from gridgov.cases import reference_io
 from gridgov.cases.choices import CategoryKind
+from gridgov.cases.forms import STEP_LABELS, CategoryForm, DayForm, HoursForm, date_input
 from gridgov.cases.models import Category, DayKind, DepartmentCategory, SpecialDay, WorkYear
 from gridgov.cases.worktime import DEFAULT_PERIODS, Unit
 from gridgov.core.errors import ActionError
@@ -44,77 +43,6 @@ CAPABILITY = "cases.reference"
 REPORTS_KEY = "cases.reference_reports"
 REPORT_COLUMNS = {"categories": reference_io.CATEGORY_COLUMNS, "days": reference_io.DAY_COLUMNS}
 DEPARTMENTS_PER_PAGE = 50
-STEP_LABELS = (
-    ("accept", gettext_lazy("受理")),
-    ("dispatch", gettext_lazy("派遣")),
-    ("handle", gettext_lazy("处置")),
-    ("follow_up", gettext_lazy("回访")),
-)
-
-_select = {"class": "form-select"}
-_text = {"class": "form-control"}
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
-
-
-def _time_input():
-    return forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M")
-
-
-# --- forms ---------------------------------------------------------------------------
-
-
-class CategoryForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("编码"),
-        max_length=5,
-        help_text=gettext_lazy("大类：C/E/G 加两位数字（如 E01）；小类再加两位（如 E0102）。"),
-        widget=forms.TextInput(attrs=_text | {"autocomplete": "off"}),
-    )
-    name = forms.CharField(label=gettext_lazy("名称"), max_length=60, widget=forms.TextInput(_text))
-    kind = forms.ChoiceField(
-        label=gettext_lazy("类型"), choices=CategoryKind.choices, widget=forms.Select(_select)
-    )
-    default_department = forms.ModelChoiceField(
-        label=gettext_lazy("默认处置部门"),
-        queryset=Department.objects.none(),
-        required=False,
-        widget=forms.Select(_select),
-    )
-    standard = forms.CharField(
-        label=gettext_lazy("立案与结案标准"),
-        required=False,
-        max_length=actions.MAX_STANDARD_CHARS,
-        widget=forms.Textarea(attrs=_text | {"rows": 3}),
-    )
-    effective = forms.DateField(
-        label=gettext_lazy("生效日期"),
-        help_text=gettext_lazy("此日起上报的案件按新时限计算；之前的案件保持原时限。"),
-        widget=_date_input(),
-    )
-
-    def __init__(self, *args, user, editing: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        departments = actions.CategoryRules.departments_for(user).filter(is_active=True)
-        self.fields["default_department"].queryset = departments
-        for step, label in STEP_LABELS:
-            self.fields[f"{step}_limit"] = forms.DecimalField(
-                label=_("%(step)s时限") % {"step": label},
-                min_value=Decimal("0.01"),
-                max_digits=6,
-                decimal_places=2,
-                widget=forms.NumberInput(attrs=_text | {"step": "0.01"}),
-            )
-            self.fields[f"{step}_unit"] = forms.ChoiceField(
-                label=_("单位"), choices=Unit.choices, widget=forms.Select(_select)
-            )
-        if editing:
-            self.fields["code"].disabled = True
-
-    def step_fields(self):
-        return [(label, self[f"{step}_limit"], self[f"{step}_unit"]) for step, label in STEP_LABELS]
 
 
 class ImportForm(SheetImportForm):
@@ -122,27 +50,7 @@ class ImportForm(SheetImportForm):
 
 
 class CategoryImportForm(ImportForm):
-    effective = forms.DateField(label=gettext_lazy("生效日期"), widget=_date_input())
-
-
-class HoursForm(forms.Form):
-    morning_start = forms.TimeField(label=gettext_lazy("上午上班"), widget=_time_input())
-    morning_end = forms.TimeField(label=gettext_lazy("上午下班"), widget=_time_input())
-    afternoon_start = forms.TimeField(label=gettext_lazy("下午上班"), widget=_time_input())
-    afternoon_end = forms.TimeField(label=gettext_lazy("下午下班"), widget=_time_input())
-
-
-class DayForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("日期"), widget=_date_input())
-    kind = forms.ChoiceField(
-        label=gettext_lazy("类型"), choices=DayKind.choices, widget=forms.Select(_select)
-    )
-    name = forms.CharField(
-        label=gettext_lazy("名称"),
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs=_text | {"placeholder": gettext_lazy("如：春节")}),
-    )
+    effective = forms.DateField(label=gettext_lazy("生效日期"), widget=date_input())
 
 
 def _add_error(form, exc: ActionError):
