@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.core import audit
 from gridgov.core.errors import ActionError
-from gridgov.core.scope import scope_of
+from gridgov.core.scope import street_of
 from gridgov.hall import queue
 from gridgov.hall.models import (
     HallSettings,
@@ -74,12 +74,12 @@ def _check(actor, street_id: int, *capabilities: str) -> None:
     allowed = capabilities or (CAPABILITY,)
     if not (actor and actor.is_authenticated and any(actor.has_capability(c) for c in allowed)):
         raise PermissionDenied(allowed[0])
-    if street_id not in scope_of(actor).street_ids:
+    if street_of(actor, street_id) is None:
         raise ActionError(_("该记录不存在。"), status=404)
 
 
 def _desk_of(user, street_id: int) -> bool:
-    return user.has_capability(CAPABILITY) and street_id in user.scope.street_ids
+    return user.has_capability(CAPABILITY) and street_of(user, street_id) is not None
 
 
 def _stale() -> ActionError:
