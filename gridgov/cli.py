@@ -114,7 +114,7 @@ def cmd_bench(args) -> int:
     # Benchmarks talk plain HTTP to a server on the loopback address, as the demo does.
     os.environ.setdefault("GRIDGOV_HTTPS", "0")
     _django_setup()
-    from gridgov.bench import run
+    from gridgov.bench.runner import run
 
     return run(only=args.only, json_path=args.json)
 

@@ -68,6 +68,24 @@ class Server:
                 self.proc.kill()
 
 
+class BenchContext:
+    """What benchmarks share in one run: the gunicorn server, started once."""
+
+    def __init__(self):
+        self._server = None
+
+    @property
+    def server(self):
+        if self._server is None:
+            self._server = Server()
+            self._server.start()
+        return self._server
+
+    def close(self):
+        if self._server is not None:
+            self._server.stop()
+
+
 def fetch(
     port: int,
     path: str,
