@@ -21,7 +21,7 @@ def home_summary(request) -> str:
         "summary": queries.AreaSummary(request.user),
         "summary_seconds": HOME_SUMMARY_SECONDS,
     }
-    return render_to_string("places/_home_summary.html", context, request)
+    return render_to_string("places/_home_summary.html", context)
 
 
 @requires("areas.view")
