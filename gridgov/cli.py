@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+from gridgov.server import gunicorn_argv
+
 DEFAULT_PORT = 8000
 
 
@@ -22,42 +24,6 @@ def _manage(*args: str) -> None:
     from django.core.management import call_command
 
     call_command(*args)
-
-
-def web_workers() -> int:
-    """Gunicorn workers: two per core plus one, capped (GRIDGOV_WEB_WORKERS overrides)."""
-    from gridgov.env import env_int
-
-    return env_int("GRIDGOV_WEB_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 9), minimum=1)
-
-
-def gunicorn_argv(port: int, workers: int | None = None) -> list[str]:
-    """The one gunicorn command line, shared by `serve`, `demo` and the benchmarks."""
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "gridgov.wsgi:application",
-        "--preload",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers or web_workers()),
-        "--worker-class",
-        "sync",
-        "--timeout",
-        "60",
-        "--graceful-timeout",
-        "5",
-        "--max-requests",
-        "5000",
-        "--max-requests-jitter",
-        "500",
-        "--access-logfile",
-        "-" if os.environ.get("GRIDGOV_ACCESS_LOG") else "/dev/null",
-        "--log-level",
-        "warning",
-    ]
 
 
 def worker_argv() -> list[str]:
@@ -148,7 +114,7 @@ def cmd_bench(args) -> int:
     # Benchmarks talk plain HTTP to a server on the loopback address, as the demo does.
     os.environ.setdefault("GRIDGOV_HTTPS", "0")
     _django_setup()
-    from gridgov.bench import run
+    from gridgov.bench.runner import run
 
     return run(only=args.only, json_path=args.json)
 

@@ -58,6 +58,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "gridgov.urls"
 WSGI_APPLICATION = "gridgov.wsgi.application"
+# The home page's panels, in order: each a function of the request returning its HTML
+# ("" when the user has nothing there). The apps own them; core only shows them.
+HOME_PANELS = ["gridgov.places.views.home_summary"]
 
 TEMPLATES = [
     {

@@ -4,7 +4,8 @@ Every request needs it (menu, scope filters, capability checks), so it is cached
 process under the user's `access_version`: the actions that change a user's roles bump
 that number, and the next request — which reads the user row anyway — resolves afresh.
 The cache entry also expires after a minute, so a new street under a district reaches
-district-level users without any bump.
+district-level users without any bump. It reads the assignments through the user
+(`user.role_assignments`), so the models import it and it imports no model of its own.
 """
 
 from dataclasses import dataclass
@@ -61,11 +62,8 @@ def access_of(user) -> Access:
 
 def resolve(user) -> Access:
     """Turn the assignments into capabilities and the ids the scope rule filters on."""
-    from gridgov.accounts.models import RoleAssignment
-
     assignments = (
-        RoleAssignment.objects.filter(user_id=user.pk)
-        .select_related("area", "department__area")
+        user.role_assignments.select_related("area", "department__area")
         .defer("area__boundary", "department__area__boundary")
         .order_by("id")
     )

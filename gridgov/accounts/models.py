@@ -8,18 +8,15 @@ import order; cases adds to departments what the loop needs (categories, deadlin
 
 import hashlib
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.accounts.access import Access, HeldRole, access_of
 from gridgov.accounts.roles import Role
 from gridgov.core.scope import Scope
 from gridgov.places.models import Area
-
-if TYPE_CHECKING:
-    from gridgov.accounts.access import Access, HeldRole
 
 
 class User(AbstractUser):
@@ -38,13 +35,11 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     @cached_property
-    def access(self) -> "Access":
-        from gridgov.accounts.access import access_of
-
+    def access(self) -> Access:
         return access_of(self)
 
     @property
-    def held_roles(self) -> tuple["HeldRole", ...]:
+    def held_roles(self) -> tuple[HeldRole, ...]:
         return self.access.roles
 
     @property

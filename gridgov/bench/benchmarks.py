@@ -4,8 +4,8 @@ import functools
 
 from django.conf import settings
 
-from gridgov.bench import BenchContext, benchmark
-from gridgov.bench.http import load, with_returned_cookies
+from gridgov.bench import benchmark
+from gridgov.bench.http import BenchContext, load, with_returned_cookies
 
 
 @benchmark("http_floor", description="a trivial view under the same gunicorn as `serve`")

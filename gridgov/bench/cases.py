@@ -9,9 +9,9 @@ with the figures.
 import json
 from urllib.parse import urlencode
 
-from gridgov.bench import BenchContext, benchmark
+from gridgov.bench import benchmark
 from gridgov.bench.benchmarks import _ensure_demo, _session_cookie
-from gridgov.bench.http import Request, load, with_returned_cookies
+from gridgov.bench.http import BenchContext, Request, load, with_returned_cookies
 
 
 def _dispatcher_cookie(ctx: BenchContext) -> str:

@@ -21,9 +21,9 @@ import statistics
 import time
 from contextlib import contextmanager
 
-from gridgov.bench import BenchContext, Result, benchmark
+from gridgov.bench import Result, benchmark
 from gridgov.bench.benchmarks import _ensure_demo, _session_cookie
-from gridgov.bench.http import Request, Server, fetch, load, with_returned_cookies
+from gridgov.bench.http import BenchContext, Request, Server, fetch, load, with_returned_cookies
 
 POINTS = 200_000
 REPEATS = 3

@@ -13,9 +13,9 @@
   work shared by the cores, so it is reported, not held to the target.
 """
 
-from gridgov.bench import BenchContext, benchmark
+from gridgov.bench import benchmark
 from gridgov.bench.benchmarks import _ensure_demo, _session_cookie
-from gridgov.bench.http import Request, load, with_returned_cookies
+from gridgov.bench.http import BenchContext, Request, load, with_returned_cookies
 
 STATS_TARGET_MS = 300
 CALL_TARGET_MS = 50

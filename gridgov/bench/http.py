@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from gridgov.bench import Result
+from gridgov.server import gunicorn_argv, web_workers
 
 
 def _free_port() -> int:
@@ -28,8 +29,6 @@ class Server:
         self.proc = None
 
     def start(self):
-        from gridgov.cli import gunicorn_argv, web_workers
-
         env = dict(os.environ, DJANGO_SETTINGS_MODULE="gridgov.settings")
         self.proc = subprocess.Popen(gunicorn_argv(self.port, self.workers), env=env)
         deadline = time.monotonic() + 30
@@ -67,6 +66,24 @@ class Server:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+
+
+class BenchContext:
+    """What benchmarks share in one run: the gunicorn server, started once."""
+
+    def __init__(self):
+        self._server = None
+
+    @property
+    def server(self):
+        if self._server is None:
+            self._server = Server()
+            self._server.start()
+        return self._server
+
+    def close(self):
+        if self._server is not None:
+            self._server.stop()
 
 
 def fetch(

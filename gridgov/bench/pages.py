@@ -8,9 +8,9 @@ makes a large one); the resident count is printed with the figures.
 import random
 from urllib.parse import urlencode
 
-from gridgov.bench import BenchContext, benchmark
+from gridgov.bench import benchmark
 from gridgov.bench.benchmarks import _ensure_demo, _session_cookie
-from gridgov.bench.http import Request, load, with_returned_cookies
+from gridgov.bench.http import BenchContext, Request, load, with_returned_cookies
 
 SAMPLES = 200
 

@@ -26,7 +26,8 @@ Pure computation: no database, no server, no demo.
 
 import statistics
 
-from gridgov.bench import BenchContext, Result, benchmark
+from gridgov.bench import Result, benchmark
+from gridgov.bench.http import BenchContext
 
 SIZES = (1_000, 5_000)
 SEED = 1  # the generated community

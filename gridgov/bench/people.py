@@ -11,7 +11,8 @@ import io
 import random
 import time
 
-from gridgov.bench import BenchContext, Result, benchmark
+from gridgov.bench import Result, benchmark
+from gridgov.bench.http import BenchContext
 
 ROWS = 60_000
 PER_HOUSEHOLD = 3

@@ -19,12 +19,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import AfterValidator
 
-from gridgov.api import ERRORS
 from gridgov.cases import actions, queries
 from gridgov.cases.choices import Coordinates, Priority, Rating, Source
 from gridgov.cases.models import Case, CaseEvent, Category, Notice
 from gridgov.cases.notify import rating_link
 from gridgov.cases.workflow import ACTION_LABELS, TRANSITIONS, allowed_actions
+from gridgov.core.api import ERRORS
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.scope import get_visible_or_404
 from gridgov.people.models import Resident

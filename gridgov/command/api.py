@@ -18,10 +18,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AfterValidator
 
-from gridgov.api import ERRORS, ErrorOut
 from gridgov.cases.choices import Coordinates
 from gridgov.command import actions, signing, telemetry
 from gridgov.command.models import CameraStatus
+from gridgov.core.api import ERRORS, ErrorOut
 
 router = Router(tags=["command"])
 

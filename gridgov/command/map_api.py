@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from gridgov.api import ERRORS
 from gridgov.cases.models import Case
 from gridgov.command import layers, queries
+from gridgov.core.api import ERRORS
 from gridgov.core.errors import check_capability
 from gridgov.core.scope import get_visible_or_404
 

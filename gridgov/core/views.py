@@ -1,25 +1,19 @@
 """The home page and the error pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-
-from gridgov.places import queries as place_queries
-
-# Counts on the home page may lag this much behind; lists and detail pages never do.
-HOME_SUMMARY_SECONDS = 30
 
 
 @login_required
 def home(request):
-    """Each role's own work. For now: the areas in scope with their counts."""
-    user = request.user
-    context = {
-        "summary": place_queries.AreaSummary(user) if user.has_capability("areas.view") else None,
-        "held_roles": user.held_roles,
-        "summary_seconds": HOME_SUMMARY_SECONDS,
-    }
+    """Each role's own work: the panels of `settings.HOME_PANELS` that have something
+    for this user. The apps render them, so core imports no domain app."""
+    panels = [import_string(path)(request) for path in settings.HOME_PANELS]
+    context = {"held_roles": request.user.held_roles, "panels": [p for p in panels if p]}
     return render(request, "home.html", context)
 
 

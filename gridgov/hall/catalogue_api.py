@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from gridgov.api import ErrorOut
+from gridgov.core.api import ErrorOut
 from gridgov.hall import catalogue_queries as queries
 from gridgov.hall.models import HallSettings, MaterialForm, Theme
 

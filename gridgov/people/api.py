@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from gridgov.api import ERRORS
+from gridgov.core.api import ERRORS
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.masking import mask_id_number, mask_phone
 from gridgov.core.protect import normalise

@@ -4,7 +4,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from gridgov.api import ERRORS
+from gridgov.core.api import ERRORS
 from gridgov.core.errors import check_capability
 from gridgov.places import actions
 from gridgov.places.models import Area, Level

@@ -2,11 +2,26 @@
 
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from gridgov.core.permissions import in_scope, requires
 from gridgov.places import queries
 from gridgov.places.models import CHILD_LEVEL, Area, Building, Level
+
+# Counts on the home page may lag this much behind; lists and detail pages never do.
+HOME_SUMMARY_SECONDS = 30
+
+
+def home_summary(request) -> str:
+    """The home page's panel (settings.HOME_PANELS): the areas in scope with their counts."""
+    if not request.user.has_capability("areas.view"):
+        return ""
+    context = {
+        "summary": queries.AreaSummary(request.user),
+        "summary_seconds": HOME_SUMMARY_SECONDS,
+    }
+    return render_to_string("places/_home_summary.html", context)
 
 
 @requires("areas.view")

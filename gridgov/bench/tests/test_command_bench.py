@@ -11,8 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.db.models import Count
 
-from gridgov.bench import REGISTRY, BenchContext, run
+from gridgov.bench import REGISTRY
 from gridgov.bench import command as bench
+from gridgov.bench.http import BenchContext
+from gridgov.bench.runner import run
 from gridgov.cases.models import Case
 from gridgov.command.models import AlertSource, Camera, CameraAlert
 from gridgov.places.locate import grid_at

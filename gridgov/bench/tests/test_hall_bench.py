@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gridgov.bench import REGISTRY, BenchContext
+from gridgov.bench import REGISTRY
 from gridgov.bench import hall as bench
+from gridgov.bench.http import BenchContext
 from gridgov.hall.models import Ticket, TicketStatus, Window, WindowStatus
 
 WINDOWS = range(101, 105)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from gridgov.bench import partition as bench
-from gridgov.bench import run
+from gridgov.bench.runner import run
 
 SIZE = 150
 

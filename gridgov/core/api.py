@@ -1,0 +1,85 @@
+"""The API's error shapes: every error is a JSON body {"detail": …}, never an HTML page.
+
+App routers document their errors with `ERRORS`; `gridgov/api.py` installs the handlers
+on the one NinjaAPI. Both live here, below the apps, so that an app's API module never
+imports the module that imports it.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from gridgov.core.errors import ActionError
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+# Responses every endpoint may give, documented in the OpenAPI.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _action_error(request, exc: ActionError):
+    return exc.status, {"detail": str(exc.message), "field": exc.field}
+
+
+def _validation_error(request, exc: ValidationError):
+    errors = [
+        {"loc": [str(part) for part in err.get("loc", ())], "msg": err.get("msg", "")}
+        for err in exc.errors
+    ]
+    return 422, {"detail": _("请求数据不正确。"), "errors": errors}
+
+
+def _auth_error(request, exc):
+    return 401, {"detail": _("请先登录，或提供有效的 API 令牌。")}
+
+
+def _forbidden(request, exc):
+    return 403, {"detail": _("您的角色不能执行这个操作。")}
+
+
+def _not_found(request, exc):
+    return 404, {"detail": _("对象不存在或不在您的管辖范围内。")}
+
+
+def _http_error(request, exc: HttpError):
+    return exc.status_code, {"detail": str(exc)}
+
+
+def _unexpected(request, exc):
+    logger.exception("API error on %s (request %s)", request.path, getattr(request, "id", ""))
+    return 500, {"detail": _("系统暂时出错，已记录。")}
+
+
+_HANDLERS = {
+    ActionError: _action_error,
+    ValidationError: _validation_error,
+    AuthenticationError: _auth_error,
+    PermissionDenied: _forbidden,
+    Http404: _not_found,
+    HttpError: _http_error,
+    Exception: _unexpected,
+}
+
+
+def add_error_handlers(api: NinjaAPI) -> None:
+    """Answer each kind of error with its status and a {"detail": …} body."""
+    for exc_class, describe in _HANDLERS.items():
+        api.add_exception_handler(exc_class, _responder(api, describe))
+
+
+def _responder(api: NinjaAPI, describe):
+    def respond(request, exc):
+        status, body = describe(request, exc)
+        return api.create_response(request, body, status=status)
+
+    return respond
