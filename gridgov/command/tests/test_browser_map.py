@@ -21,8 +21,8 @@ from gridgov.command import actions, signing
 from gridgov.command.models import AlertKind, Camera, CameraKind, CameraStatus
 from gridgov.command.seed import seed_alert_kinds
 from gridgov.command.tests.test_map_page import locate, place_map_data
-from gridgov.conftest import BROWSER_TEST, log_in_page, make_area, make_user, open_page
 from gridgov.places.models import Building, BuildingUse, Level
+from gridgov.testing import BROWSER_TEST, log_in_page, make_area, make_user, open_page, square
 
 ARTIFACT = Path(settings.BASE_DIR).parent / "var" / "artifacts" / "command-map.png"
 CAMERA_CODE = "44010500001310000001"  # in grid 1, from place_map_data
@@ -35,19 +35,14 @@ def _log_in(browser, server, username):
     return page
 
 
-def _square(x0, y0, size=0.005):
-    ring = [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
-    return {"type": "Polygon", "coordinates": [ring]}
-
-
 def _fill_the_street(tree, personas, reporter):
     """The rest of a street worth watching: the shared tree's three grids grow to
     sixteen in four communities, with buildings, cameras along the roads, open and
     closed cases of the last weeks (the heat) and grid workers about."""
     rng = random.Random(5)
     street = tree["street"]
-    c103 = make_area("440105008103", "南华社区", street, _square(113.24, 23.09, 0.01))
-    c104 = make_area("440105008104", "西关社区", street, _square(113.25, 23.09, 0.01))
+    c103 = make_area("440105008103", "南华社区", street, square(113.24, 23.09, 0.01))
+    c104 = make_area("440105008104", "西关社区", street, square(113.25, 23.09, 0.01))
     cells = {
         (113.24, 23.105): (tree["c101"], "440105008101003", "鳌洲第三网格"),
         (113.245, 23.105): (tree["c101"], "440105008101004", "鳌洲第四网格"),
@@ -65,7 +60,7 @@ def _fill_the_street(tree, personas, reporter):
     }
     grids = [tree["g1"], tree["g2"], tree["g3"]]
     for (x, y), (community, code, name) in cells.items():
-        grids.append(make_area(code, name, community, _square(x, y)))
+        grids.append(make_area(code, name, community, square(x, y, 0.005)))
 
     def grid_at(lon, lat):
         for grid in grids:

@@ -9,8 +9,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from gridgov.accounts.models import User
-from gridgov.conftest import login
 from gridgov.core.admin import ReadOnlyAdmin
+from gridgov.testing import login
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 LABELS = [model._meta.label for model, _ in REGISTERED]

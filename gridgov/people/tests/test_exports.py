@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
-from gridgov.conftest import login
 from gridgov.core.models import AccessLog
 from gridgov.people.exports import export_response
 from gridgov.people.imports import import_file
@@ -22,6 +21,7 @@ from gridgov.people.tests.people_sheets import (
     resident_row,
     xlsx,
 )
+from gridgov.testing import login
 
 EXPORT_URL = "/people/export/"
 
