@@ -4,18 +4,15 @@ Tree: 海珠区 440105 → 南华西街道 440105008 → 鳌洲 …101 (grids �
 福安 …102 (grid …102001); a second street 440105009 with one community.
 Personas: street leader, community staff of 101, grid worker of 101001, department
 staff, a stranger with no role, a system administrator and an auditor.
+The plain helpers these fixtures use, and tests import, are in gridgov/testing.py.
 """
 
-import shutil
-
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
-from gridgov.accounts.models import Department, DepartmentKind, RoleAssignment, User
+from gridgov.accounts.models import Department, DepartmentKind
 from gridgov.accounts.roles import Role
-from gridgov.places.models import Area, Level
-
-PASSWORD = "Grid-gov-2026!"
+from gridgov.testing import CHROMIUM, make_area, make_user, square
 
 
 @pytest.fixture(autouse=True)
@@ -38,8 +35,6 @@ def _empty_cache():
 def purgeable_audit(transactional_db):
     """For tests that commit (live server): at teardown, lift the append-only triggers
     just long enough to empty the audit tables, so the next test starts clean."""
-    from django.db import connection
-
     from gridgov.core import append_only
 
     yield
@@ -50,38 +45,27 @@ def purgeable_audit(transactional_db):
     append_only.install(connection)
 
 
-def _square(x0, y0, size):
-    return {
-        "type": "Polygon",
-        "coordinates": [
-            [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
-        ],
-    }
-
-
-def make_area(code, name, parent=None, boundary=None):
-    level = {6: Level.DISTRICT, 9: Level.STREET, 12: Level.COMMUNITY, 15: Level.GRID}[len(code)]
-    return Area.objects.create(
-        level=level,
-        code=code,
-        name=name,
-        parent=parent,
-        path=f"{parent.path if parent else ''}{code}/",
-        boundary=boundary,
-    )
+@pytest.fixture
+def separate_connections(purgeable_audit):
+    """For tests whose threads each open a connection and wait on a lock (see
+    `testing.at_once`): an in-memory SQLite test database shares one cache, where a
+    waiting writer fails at once ("table is locked") instead of waiting its turn as it
+    does on the real file (the settings' TEST NAME)."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("SQLite test database in memory: threads cannot wait on its lock")
 
 
 @pytest.fixture
 def tree(db):
-    district = make_area("440105", "海珠区", boundary=_square(113.20, 23.05, 0.10))
-    street = make_area("440105008", "南华西街道", district, _square(113.24, 23.09, 0.02))
-    other_street = make_area("440105009", "龙凤街道", district, _square(113.27, 23.09, 0.02))
-    c101 = make_area("440105008101", "鳌洲社区", street, _square(113.24, 23.10, 0.01))
-    c102 = make_area("440105008102", "福安社区", street, _square(113.25, 23.10, 0.01))
-    c201 = make_area("440105009101", "凤阳社区", other_street, _square(113.27, 23.10, 0.01))
-    g1 = make_area("440105008101001", "鳌洲第一网格", c101, _square(113.24, 23.10, 0.005))
-    g2 = make_area("440105008101002", "鳌洲第二网格", c101, _square(113.245, 23.10, 0.005))
-    g3 = make_area("440105008102001", "福安第一网格", c102, _square(113.25, 23.10, 0.005))
+    district = make_area("440105", "海珠区", boundary=square(113.20, 23.05, 0.10))
+    street = make_area("440105008", "南华西街道", district, square(113.24, 23.09, 0.02))
+    other_street = make_area("440105009", "龙凤街道", district, square(113.27, 23.09, 0.02))
+    c101 = make_area("440105008101", "鳌洲社区", street, square(113.24, 23.10, 0.01))
+    c102 = make_area("440105008102", "福安社区", street, square(113.25, 23.10, 0.01))
+    c201 = make_area("440105009101", "凤阳社区", other_street, square(113.27, 23.10, 0.01))
+    g1 = make_area("440105008101001", "鳌洲第一网格", c101, square(113.24, 23.10, 0.005))
+    g2 = make_area("440105008101002", "鳌洲第二网格", c101, square(113.245, 23.10, 0.005))
+    g3 = make_area("440105008102001", "福安第一网格", c102, square(113.25, 23.10, 0.005))
     return {
         "district": district,
         "street": street,
@@ -93,15 +77,6 @@ def tree(db):
         "g2": g2,
         "g3": g3,
     }
-
-
-def make_user(username, role=None, area=None, department=None, **extra):
-    user = User.objects.create_user(
-        username=username, password=PASSWORD, full_name=username, **extra
-    )
-    if role:
-        RoleAssignment.objects.create(user=user, role=role, area=area, department=department)
-    return user
 
 
 @pytest.fixture
@@ -124,25 +99,7 @@ def personas(tree, department):
     }
 
 
-def login(client, user):
-    """Log in as a persona, second factor already satisfied."""
-    import time
-
-    client.force_login(user)
-    session = client.session
-    session.update({"gridgov_2fa": "done", "gridgov_login_at": int(time.time())})
-    session["gridgov_seen_at"] = session["gridgov_login_at"]
-    session.save()
-    return client
-
-
 # -- the browser tests: headless Debian chromium through Playwright --------------------
-
-CHROMIUM = "/usr/bin/chromium"
-BROWSER_TEST = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
-]
 
 
 @pytest.fixture
@@ -166,21 +123,3 @@ def browser(monkeypatch):
         # by other users"): close it while still under that loop.
         connections.close_all()
         browser.close()
-
-
-def open_page(browser, width: int = 1366, height: int = 900):
-    """A page in a fresh context (its own cookies) of the given size, in Chinese."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and browser.errors.append(m.text))
-    page.on("pageerror", lambda e: browser.errors.append(str(e)))
-    return page
-
-
-def log_in_page(page, server: str, username: str) -> None:
-    """Log in through the real login page and wait for the home page."""
-    page.goto(f"{server}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")

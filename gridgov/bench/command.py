@@ -125,16 +125,6 @@ def locate_points(ctx: BenchContext):
 # -- map_layers -------------------------------------------------------------------------
 
 
-def _layers_api_missing() -> bool:
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve(LAYER_PATH.format(LAYERS[0]))
-    except Resolver404:
-        return True
-    return False
-
-
 @contextmanager
 def _fresh_server():
     """A new one-worker server: its cache is empty, so each layer's first answer is
@@ -183,13 +173,6 @@ def map_layers(ctx: BenchContext):
     from gridgov.accounts.models import User
     from gridgov.cases.models import Case
 
-    if _layers_api_missing():
-        return Result(
-            name="map_layers",
-            unit="req/s",
-            rate=0.0,
-            notes={"skipped": f"the map layers API ({LAYER_PATH.format('…')}) is not there yet"},
-        )
     street = _street()
     result_notes = {"reported_to_reach_target": _top_up_open_cases(street, OPEN_CASES_EXPECTED)}
     cookie = with_returned_cookies(ctx.server.port, "/", _session_cookie("dispatcher"))

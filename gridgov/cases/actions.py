@@ -8,8 +8,6 @@ and a stale version is refused (409) with a message asking to reload, so of two
 dispatchers acting at once one succeeds and the other is told, and nothing is lost.
 """
 
-import dataclasses
-
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -363,7 +361,7 @@ def _apply(actor, case: Case, action: str, inputs: dict, *, version=None, now=No
     return case
 
 
-# -- the inbox and the export ------------------------------------------------------------
+# -- the inbox ------------------------------------------------------------------------
 
 
 def mark_notices_read(user) -> int:
@@ -381,21 +379,3 @@ def mark_notices_read(user) -> int:
             after={"count": count},
         )
     return count
-
-
-def record_export(user, filters, rows: int, capped: bool):
-    """Audit an export of the case list: the filters it used and how many rows left,
-    saying who took which cases out."""
-    applied = {
-        name: str(value) if not isinstance(value, bool | int) else value
-        for name, value in dataclasses.asdict(filters).items()
-        if value not in ("", None, False)
-    }
-    with transaction.atomic():
-        return audit.record(
-            user,
-            "case.export",
-            object_type="cases.case",
-            object_repr=_("导出案件 %(n)d 条") % {"n": rows},
-            after={"filters": applied, "rows": rows, "capped": capped},
-        )

@@ -6,17 +6,7 @@ superuser look (cases themselves never appear here)."""
 from django.contrib import admin
 
 from gridgov.cases.models import Category, DepartmentCategory, SpecialDay, WorkYear
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from gridgov.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Category)

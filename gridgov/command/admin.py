@@ -1,23 +1,13 @@
-"""The command center in the admin. Cameras and alerts are read-only (cameras change
-through the registry's import, alerts arrive through the signed API); alert kinds are
-reference data an administrator may edit; alert sources are shown without their secret
-(it is made, and shown once, by the alert-sources page or `manage.py alert_source`).
-Grid workers' positions are personal data and do not appear here."""
+"""The command center in the admin, read-only like every model there (core.admin):
+cameras change through the registry's import, alerts arrive through the signed API,
+alert kinds are seeded reference data, and alert sources are shown without their
+secret (it is made, and shown once, by the alert-sources page or `manage.py
+alert_source`). Grid workers' positions are personal data and do not appear here."""
 
 from django.contrib import admin
 
 from gridgov.command.models import AlertKind, AlertSource, Camera, CameraAlert
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from gridgov.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Camera)
@@ -38,7 +28,7 @@ class CameraAlertAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AlertKind)
-class AlertKindAdmin(admin.ModelAdmin):
+class AlertKindAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "category_code")
     search_fields = ("code", "name")
 

@@ -85,12 +85,24 @@ def record(
     )
 
 
-def log_access(actor, obj: models.Model, fields: str, reason: str) -> AccessLog:
-    """Record that `actor` read sensitive `fields` of `obj`, and why."""
+def log_access(
+    actor,
+    obj: models.Model | None,
+    fields: str,
+    reason: str,
+    *,
+    object_type: str = "",
+    object_repr: str = "",
+) -> AccessLog:
+    """Record that `actor` read sensitive `fields` of `obj`, or of the `object_type`
+    records an export took out, and why."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_repr = object_repr or str(obj)
     return AccessLog.objects.create(
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_type=object_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=object_repr[:200],
         fields=fields,
         reason=reason[:500],
         **_actor_fields(actor),

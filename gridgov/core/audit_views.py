@@ -100,7 +100,9 @@ def _export(request, model, form, columns, title: str):
     response = xlsx_response(filename, header, rows.iterator(chunk_size=2000), title=title)
     actions.record_export(
         request.user,
+        "audit.export",
         model._meta.label_lower,
+        capability="audit.view",
         filters=form.describe(),
         rows=response.rows_written,
         capped=response.capped,

@@ -13,6 +13,7 @@ class PeopleConfig(AppConfig):
         register_action_labels(
             {
                 "people.import": _("导入基础数据"),
+                "people.export": _("导出基础数据"),
                 "household.create": _("新建住户"),
                 "household.set_head": _("变更户主"),
                 "household.move": _("住户搬迁"),

@@ -2,14 +2,13 @@
 
 An export has the template's columns in the template's order (plus the grid), so a
 sheet exported with clear numbers imports back as it is. ID and phone numbers are
-masked unless the exporter may reveal them and says why; that export writes one
-AccessLog row with the reason and the number of records. Every cell goes through
+masked unless the exporter may reveal them and says why. Every export writes its audit
+row, and a clear one its AccessLog row with the reason, through `core.actions`. Every cell goes through
 `safe_cell`, so text such as `=HYPERLINK(…)` typed into a name is never a formula.
 """
 
 import io
 
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -17,9 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from gridgov.core.context import current
+from gridgov.core.actions import record_export
 from gridgov.core.errors import ActionError, check_capability
-from gridgov.core.models import AccessLog
 from gridgov.core.protect import reveal
 from gridgov.core.spreadsheets import XLSX_TYPE, xlsx_response
 from gridgov.people.choices import (
@@ -237,7 +235,7 @@ def export_response(user, kind_name: str, *, reason: str = ""):
     """The records of `kind_name` the user may see, as an .xlsx download.
 
     With a reason, and only for users who may reveal numbers, the ID and phone
-    columns are in clear and an AccessLog row records who, why and how many.
+    columns are in clear and an AccessLog row also records who, why and how many.
     """
     check_capability(user, VIEW)
     kind = KINDS[kind_name]
@@ -255,26 +253,19 @@ def export_response(user, kind_name: str, *, reason: str = ""):
         ROWS[kind_name](user, _Numbers(clear)),
         title=str(kind.label),
     )
-    if clear and any(c.masked_as for c in kind.columns):
-        log_export(user, kind, MODELS[kind_name], response.rows_written, reason)
+    record_export(
+        user,
+        "people.export",
+        MODELS[kind_name]._meta.label_lower,
+        capability=REVEAL if clear else VIEW,
+        filters={"kind": kind_name, "clear": clear},
+        rows=response.rows_written,
+        capped=response.capped,
+        object_repr=_("导出%(kind)s %(n)d 条") % {"kind": kind.label, "n": response.rows_written},
+        revealed=",".join(c.key for c in kind.columns if c.masked_as) if clear else "",
+        reason=reason,
+    )
     return response
-
-
-def log_export(user, kind: Kind, model, count: int, reason: str) -> AccessLog:
-    """One access-log row for a clear export: the numbers of `count` records left."""
-    info = current()
-    with transaction.atomic():
-        return AccessLog.objects.create(
-            actor=user,
-            actor_name=user.get_username(),
-            object_type=model._meta.label_lower,
-            object_id="",
-            object_repr=_("导出%(kind)s %(n)d 条") % {"kind": kind.label, "n": count},
-            fields=",".join(c.key for c in kind.columns if c.masked_as),
-            reason=reason[:500],
-            request_id=info.request_id if info else "",
-            ip=info.ip if info else None,
-        )
 
 
 def template_response(kind: Kind):

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gridgov.conftest import PASSWORD, login
 from gridgov.core.models import AuditEntry
+from gridgov.testing import PASSWORD, login
 
 LOGIN = "/accounts/login/"
 

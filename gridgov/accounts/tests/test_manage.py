@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.roles import Role
-from gridgov.conftest import PASSWORD, login, make_area, make_user
 from gridgov.core.models import AuditEntry
+from gridgov.testing import PASSWORD, login, make_area, make_user
 
 NEW_PASSWORD = "Street-office-2026#"
 NON_ADMINS = [

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from gridgov.accounts.models import ApiToken, User
-from gridgov.conftest import PASSWORD, login
 from gridgov.core.models import AuditEntry
+from gridgov.testing import PASSWORD, login
 
 NEW_PASSWORD = "Another-grid-2026!"
 EVERYONE = [

@@ -105,10 +105,6 @@ def test_a_street_without_cameras_gets_a_few_placed_in_its_grids(small_demo):
 
 
 def test_map_layers_loads_the_five_layers_cold_then_warm(small_demo, brief, ctx, monkeypatch):
-    if bench._layers_api_missing():
-        pytest.skip("the map layers API is not there")
-    from gridgov.cases.models import Case
-
     target = Case.objects.open().count() + 5
     monkeypatch.setattr(bench, "OPEN_CASES_EXPECTED", target)
 
@@ -124,12 +120,3 @@ def test_map_layers_loads_the_five_layers_cold_then_warm(small_demo, brief, ctx,
     assert result.notes["in_the_layers"].startswith("areas: ")
     assert "target ≤ 200 ms" in result.notes["whole_map_cold"]
     assert "target ≤ 1 MB" in result.notes["whole_map_gzip"]
-
-
-def test_map_layers_says_so_when_the_layers_api_is_missing(monkeypatch):
-    monkeypatch.setattr(bench, "_layers_api_missing", lambda: True)
-
-    result = bench.map_layers(BenchContext())
-
-    assert result.errors == 0 and result.count == 0
-    assert "not there yet" in result.notes["skipped"]

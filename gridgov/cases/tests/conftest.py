@@ -8,7 +8,7 @@ from gridgov.cases import actions, calendar
 from gridgov.cases.models import Category
 from gridgov.cases.seed import seed_categories
 from gridgov.cases.tests.fixed_time import clock, national_day  # noqa: F401 (fixtures)
-from gridgov.conftest import make_user
+from gridgov.testing import make_user
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,8 @@ from gridgov.accounts.roles import Role
 from gridgov.cases import actions
 from gridgov.cases.choices import Status
 from gridgov.cases.models import Notice
-from gridgov.conftest import _square, login, make_area, make_user
 from gridgov.core.models import AuditEntry
+from gridgov.testing import login, make_area, make_user, square
 
 API = "/api/v1/cases"
 PHONE = "13812345678"
@@ -37,7 +37,7 @@ def move(client, case, action, **body):
 @pytest.fixture
 def far_case(tree, report):
     """A case in the other street, reported by that street's dispatcher."""
-    make_area("440105009101001", "凤阳第一网格", tree["c201"], _square(113.27, 23.10, 0.005))
+    make_area("440105009101001", "凤阳第一网格", tree["c201"], square(113.27, 23.10, 0.005))
     far_dispatcher = make_user("far_dispatcher", Role.DISPATCHER, tree["other_street"])
     return report(actor=far_dispatcher, title="远处的案件", lon=113.2725, lat=23.1025)
 

@@ -12,7 +12,7 @@ from gridgov.accounts.roles import Role
 from gridgov.cases import actions
 from gridgov.cases.choices import Status
 from gridgov.cases.models import Case
-from gridgov.conftest import login, make_area, make_user
+from gridgov.testing import login, make_area, make_user
 
 BOARD = reverse("cases:board")
 QUEUE = reverse("cases:queue")

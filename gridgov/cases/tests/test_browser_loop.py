@@ -8,7 +8,7 @@ import re
 
 from gridgov.cases.choices import Status
 from gridgov.cases.models import Case
-from gridgov.conftest import BROWSER_TEST, log_in_page, open_page
+from gridgov.testing import BROWSER_TEST, log_in_page, open_page
 
 pytestmark = BROWSER_TEST
 

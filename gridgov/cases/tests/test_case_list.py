@@ -12,8 +12,8 @@ from gridgov.accounts.models import Department, DepartmentKind
 from gridgov.cases import actions, exports, list_views
 from gridgov.cases.choices import Level, Source, Status
 from gridgov.cases.models import Case, Category
-from gridgov.conftest import login, make_area
 from gridgov.core.models import AuditEntry
+from gridgov.testing import login, make_area
 
 LIST = reverse("cases:list")
 EXPORT = reverse("cases:export")

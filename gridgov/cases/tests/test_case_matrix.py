@@ -5,7 +5,7 @@ right to see cases at all, 403. The table must be complete."""
 import pytest
 
 from gridgov.cases import actions
-from gridgov.conftest import _square, login, make_area
+from gridgov.testing import login, make_area, square
 
 OK, HIDDEN, FORBIDDEN = 200, 404, 403
 TARGETS = ["g1", "g2", "g3", "sent_to_department", "other_street"]
@@ -32,7 +32,7 @@ def everyone(personas, dispatcher):
 @pytest.fixture
 def cases(tree, category, department, dispatcher):
     other_grid = make_area(
-        "440105009101001", "凤阳第一网格", tree["c201"], _square(113.27, 23.10, 0.005)
+        "440105009101001", "凤阳第一网格", tree["c201"], square(113.27, 23.10, 0.005)
     )
 
     def system_report(grid):

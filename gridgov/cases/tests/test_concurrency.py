@@ -6,53 +6,19 @@ row is locked (`select_for_update`), on SQLite the IMMEDIATE transactions queue
 behind the busy timeout. Either way the second move re-reads the case after the
 first commits and is refused."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from gridgov.accounts.roles import Role
 from gridgov.cases import actions
 from gridgov.cases.choices import Status
 from gridgov.cases.models import Case, CaseEvent
-from gridgov.conftest import make_user
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
+from gridgov.testing import at_once, make_user
 
 CONFLICT = "该案件已被他人处理"
 
 transactional = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def separate_connections(purgeable_audit):
-    """Threads need a database they can each open: an in-memory SQLite test database
-    shares one cache, where a waiting writer fails at once ("table is locked") instead
-    of waiting its turn as it does on the real file (the settings' TEST NAME)."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("SQLite test database in memory: threads cannot wait on its lock")
-
-
-def _at_once(*moves):
-    """Run each move in its own thread, released together; their results or errors."""
-    start = threading.Barrier(len(moves))
-    outcomes = [None] * len(moves)
-
-    def run(i, move):
-        try:
-            start.wait()
-            outcomes[i] = move()
-        except ActionError as error:
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, m)) for i, m in enumerate(moves)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 @transactional
@@ -65,7 +31,7 @@ def test_two_dispatchers_at_once_one_wins(
     seen = {"version": case.version} if with_version else {}
     events, audits = CaseEvent.objects.count(), AuditEntry.objects.count()
 
-    outcomes = _at_once(
+    outcomes = at_once(
         lambda: actions.act(dispatcher, case, "dispatch", department=department, **seen),
         lambda: actions.act(other, case, "reject", reason="不属于受理范围", **seen),
     )
@@ -97,7 +63,7 @@ def test_many_moves_at_once_lose_nothing(separate_connections, report, dispatche
         else (lambda: actions.act(dispatcher, case, "resume"))
         for i in range(8)
     ]
-    outcomes = _at_once(*moves)
+    outcomes = at_once(*moves)
     applied = sum(isinstance(o, Case) for o in outcomes)
     assert all(isinstance(o, Case) or o.status == 409 for o in outcomes), outcomes
     stored = Case.objects.get(pk=case.pk)

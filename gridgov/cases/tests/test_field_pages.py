@@ -9,8 +9,8 @@ from gridgov.accounts.roles import Role
 from gridgov.cases import actions, workflow
 from gridgov.cases.choices import Status
 from gridgov.cases.models import Case, CasePhoto, Notice, NoticeKind
-from gridgov.conftest import login, make_user
 from gridgov.core.models import AuditEntry
+from gridgov.testing import login, make_user
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

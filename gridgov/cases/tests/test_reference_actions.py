@@ -14,9 +14,9 @@ from gridgov.cases import reference_actions as ra
 from gridgov.cases.calendar import load_calendar
 from gridgov.cases.holidays import seed_holidays_2026
 from gridgov.cases.models import Category, DepartmentCategory, SpecialDay, WorkYear
-from gridgov.conftest import make_user
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
+from gridgov.testing import make_user
 
 TODAY = dt.date(2026, 3, 2)
 

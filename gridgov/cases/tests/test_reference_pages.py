@@ -12,8 +12,8 @@ from openpyxl import Workbook, load_workbook
 from gridgov.accounts.models import Department, DepartmentKind
 from gridgov.accounts.roles import Role
 from gridgov.cases.models import Category, DepartmentCategory, SpecialDay, WorkYear
-from gridgov.conftest import login, make_user
 from gridgov.core.models import AuditEntry
+from gridgov.testing import login, make_user
 
 YEAR = 2026
 

@@ -43,9 +43,9 @@ from gridgov.cases.workflow import (
     guard,
     parts_of,
 )
-from gridgov.conftest import make_user
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
+from gridgov.testing import make_user
 
 ACTIONS = sorted({action for _status, action in TRANSITIONS} | {"rate"})
 PEOPLE = (

@@ -12,9 +12,9 @@ from gridgov.accounts.roles import Role
 from gridgov.cases import actions
 from gridgov.cases.inbox_views import waiting_for
 from gridgov.cases.models import Case, Notice
-from gridgov.conftest import login, make_user
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
+from gridgov.testing import login, make_user
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from gridgov.cases import actions
 from gridgov.cases.choices import Level, Rating, Status
 from gridgov.cases.models import Notice, NoticeKind
 from gridgov.cases.workflow import PASS_SCORE, allowed_actions, self_score, verdict
-from gridgov.conftest import make_user
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
+from gridgov.testing import make_user
 
 
 def refused(status, *args, **inputs):

@@ -27,29 +27,9 @@ from gridgov.cases.models import Case, Category
 from gridgov.cases.seed import seed_categories
 from gridgov.command import telemetry
 from gridgov.command.models import Camera, CameraKind, CameraStatus
-from gridgov.conftest import make_area, make_user
 from gridgov.people.models import Household
 from gridgov.places.models import Building, BuildingUse, Dwelling
-
-CENTRES = {
-    "g1": (113.2425, 23.1025),
-    "g2": (113.2475, 23.1025),
-    "g3": (113.2525, 23.1025),
-    "g9": (113.2725, 23.1025),
-}
-
-
-def square(x0: float, y0: float, size: float) -> dict:
-    ring = [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
-    return {"type": "Polygon", "coordinates": [ring]}
-
-
-def placed(model, grid, **fields):
-    """Save a record of an InGrid model in `grid`."""
-    record = model(**fields)
-    record.place_in(grid)
-    record.save()
-    return record
+from gridgov.testing import CENTRES, make_area, make_user, place, square
 
 
 @pytest.fixture(autouse=True)
@@ -137,7 +117,7 @@ def make_map_camera(grids):
             "kind": CameraKind.BULLET,
             "status": CameraStatus.ONLINE,
         } | fields
-        return placed(Camera, grids[grid], **values)
+        return place(Camera(**values), grids[grid])
 
     return _make
 
@@ -155,49 +135,53 @@ def map_world(
 ):
     now = timezone.now()
     g1, g3, g9 = grids["g1"], grids["g3"], grids["g9"]
-    b1 = placed(
-        Building,
+    b1 = place(
+        Building(
+            code="B-G1-01",
+            name="洪德大厦",
+            address="洪德路1号",
+            lon=113.2412,
+            lat=23.1012,
+            use=BuildingUse.RESIDENTIAL,
+        ),
         g1,
-        code="B-G1-01",
-        name="洪德大厦",
-        address="洪德路1号",
-        lon=113.2412,
-        lat=23.1012,
-        use=BuildingUse.RESIDENTIAL,
     )
-    b3 = placed(
-        Building,
+    b3 = place(
+        Building(
+            code="B-G3-01",
+            name="福安花园",
+            address="福安街3号",
+            lon=113.2524,
+            lat=23.1031,
+            use=BuildingUse.RESIDENTIAL,
+        ),
         g3,
-        code="B-G3-01",
-        name="福安花园",
-        address="福安街3号",
-        lon=113.2524,
-        lat=23.1031,
-        use=BuildingUse.RESIDENTIAL,
     )
-    b9 = placed(
-        Building,
+    b9 = place(
+        Building(
+            code="B-G9-01",
+            name="凤阳大楼",
+            address="凤阳路9号",
+            lon=113.2721,
+            lat=23.1021,
+            use=BuildingUse.RESIDENTIAL,
+        ),
         g9,
-        code="B-G9-01",
-        name="凤阳大楼",
-        address="凤阳路9号",
-        lon=113.2721,
-        lat=23.1021,
-        use=BuildingUse.RESIDENTIAL,
     )
-    d101 = placed(Dwelling, g1, building=b1, unit="1", room="101", use="residential")
-    d102 = placed(
-        Dwelling,
+    d101 = place(Dwelling(building=b1, unit="1", room="101", use="residential"), g1)
+    d102 = place(
+        Dwelling(
+            building=b1,
+            unit="1",
+            room="102",
+            use="residential",
+            is_rental=True,
+            landlord_name="欧阳明",
+        ),
         g1,
-        building=b1,
-        unit="1",
-        room="102",
-        use="residential",
-        is_rental=True,
-        landlord_name="欧阳明",
     )
     for number, dwelling in (("HH-1", d101), ("HH-2", d101), ("HH-3", d102)):
-        placed(Household, g1, dwelling=dwelling, number=number, kind="registered")
+        place(Household(dwelling=dwelling, number=number, kind="registered"), g1)
     Building.objects.filter(pk=b1.pk).update(household_count=3)
     b1.refresh_from_db()
 

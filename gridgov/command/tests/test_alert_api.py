@@ -23,6 +23,7 @@ from gridgov.command.models import (
 )
 from gridgov.command.seed import seed_alert_kinds
 from gridgov.core.models import AuditEntry
+from gridgov.testing import at_once
 
 URL = "/api/v1/camera-alerts"
 PNG = base64.b64decode(
@@ -240,15 +241,9 @@ def test_heartbeats_update_the_cameras_of_the_sources_street(client, camera, sou
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_same_alert_sent_twice_at_once_makes_one_case(camera, source, purgeable_audit):
+def test_the_same_alert_sent_twice_at_once_makes_one_case(camera, source, separate_connections):
     """Real threads, committing: the unique (source, alert id) decides; the loser's
     case is rolled back with it and it answers the winner's alert."""
-    from django.db import connection
-
-    from gridgov.cases.tests.test_concurrency import _at_once
-
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("SQLite test database in memory: threads cannot wait on its lock")
     found, _key = source
 
     def send():
@@ -260,7 +255,7 @@ def test_the_same_alert_sent_twice_at_once_makes_one_case(camera, source, purgea
             occurred_at=timezone.now(),
         )
 
-    outcomes = _at_once(send, send)
+    outcomes = at_once(send, send)
     errors = [o for o in outcomes if isinstance(o, Exception)]
     assert not errors, [str(e.message) for e in errors]
     assert sorted(created for _alert, created in outcomes) == [False, True]

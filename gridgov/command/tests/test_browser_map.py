@@ -21,23 +21,33 @@ from gridgov.command import actions, signing
 from gridgov.command.models import AlertKind, Camera, CameraKind, CameraStatus
 from gridgov.command.seed import seed_alert_kinds
 from gridgov.command.tests.test_map_page import locate, place_map_data
-from gridgov.conftest import BROWSER_TEST, log_in_page, make_area, make_user, open_page
 from gridgov.places.models import Building, BuildingUse, Level
+from gridgov.testing import BROWSER_TEST, log_in_page, make_area, make_user, open_page, square
 
 ARTIFACT = Path(settings.BASE_DIR).parent / "var" / "artifacts" / "command-map.png"
 CAMERA_CODE = "44010500001310000001"  # in grid 1, from place_map_data
 pytestmark = BROWSER_TEST
 
+# Run before the page's scripts: keep the map Leaflet makes, so the test can wait for
+# its "moveend" instead of guessing how long a flight takes.
+KEEP_THE_MAP = """
+let leaflet;
+Object.defineProperty(window, "L", {
+  configurable: true,
+  get: () => leaflet,
+  set: (value) => {
+    leaflet = value;
+    value.Map.addInitHook(function () { window.testMap = this; });
+  },
+});
+"""
+
 
 def _log_in(browser, server, username):
     page = open_page(browser, 1920, 1080)
+    page.add_init_script(KEEP_THE_MAP)
     log_in_page(page, server, username)
     return page
-
-
-def _square(x0, y0, size=0.005):
-    ring = [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
-    return {"type": "Polygon", "coordinates": [ring]}
 
 
 def _fill_the_street(tree, personas, reporter):
@@ -46,8 +56,8 @@ def _fill_the_street(tree, personas, reporter):
     closed cases of the last weeks (the heat) and grid workers about."""
     rng = random.Random(5)
     street = tree["street"]
-    c103 = make_area("440105008103", "南华社区", street, _square(113.24, 23.09, 0.01))
-    c104 = make_area("440105008104", "西关社区", street, _square(113.25, 23.09, 0.01))
+    c103 = make_area("440105008103", "南华社区", street, square(113.24, 23.09, 0.01))
+    c104 = make_area("440105008104", "西关社区", street, square(113.25, 23.09, 0.01))
     cells = {
         (113.24, 23.105): (tree["c101"], "440105008101003", "鳌洲第三网格"),
         (113.245, 23.105): (tree["c101"], "440105008101004", "鳌洲第四网格"),
@@ -65,7 +75,7 @@ def _fill_the_street(tree, personas, reporter):
     }
     grids = [tree["g1"], tree["g2"], tree["g3"]]
     for (x, y), (community, code, name) in cells.items():
-        grids.append(make_area(code, name, community, _square(x, y)))
+        grids.append(make_area(code, name, community, square(x, y, 0.005)))
 
     def grid_at(lon, lat):
         for grid in grids:
@@ -213,10 +223,13 @@ def test_the_map_receives_an_alert_and_dispatches_it_to_the_nearest_worker(
     card.wait_for()
     first = card.locator("li[data-worker]").first
     assert first.get_attribute("data-worker") == str(nearest.pk)
-    first.get_by_role("button", name="派TA核实").click()
-    card.locator(".alert-success").wait_for()
-    page.wait_for_timeout(300)  # the card stays as the answer left it
-    assert nearest.username in card.locator(".alert-success").inner_text()
+    cards_asked = []
+    page.on("request", lambda r: "/command/cards/" in r.url and cards_asked.append(r.url))
+    # The answer refreshes the case layer once the card's own follow-up is decided.
+    with page.expect_response(lambda r: "/layers/cases" in r.url):
+        first.get_by_role("button", name="派TA核实").click()
+    expect(card.locator(".alert-success")).to_contain_text(nearest.username)
+    assert cards_asked == []  # the card stays as the answer left it
     case = Case.objects.get(pk=alert["case_id"])
     assert case.verifier_id == nearest.pk and case.verify_due_at is not None
 
@@ -240,8 +253,9 @@ def test_the_map_receives_an_alert_and_dispatches_it_to_the_nearest_worker(
     page.locator("#cm-layers input[name=heat]").check()
     page.wait_for_selector("canvas.leaflet-heatmap-layer")
     page.locator("#cm-tab-feed").click()
+    page.evaluate("() => { window.flown = new Promise((d) => window.testMap.once('moveend', d)); }")
     page.locator(".cm-fit").click()
-    page.wait_for_timeout(1500)
+    page.evaluate("window.flown")  # resolves when the flight back ends
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACT))
 

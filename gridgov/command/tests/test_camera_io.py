@@ -9,10 +9,10 @@ from django.urls import reverse
 from gridgov.command import camera_io
 from gridgov.command.models import Camera, CameraKind, CameraStatus, StreamKind
 from gridgov.command.tests.camera_fixtures import sheet_rows, xlsx
-from gridgov.conftest import login
 from gridgov.core.models import AuditEntry
 from gridgov.people.imports import ImportRejected
 from gridgov.places.coords import wgs84_to_gcj02
+from gridgov.testing import login
 
 IMPORT = reverse("command:camera_import")
 LIST = reverse("command:camera_list")

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from gridgov.command.models import AlertSource, CameraKind, CameraStatus
 from gridgov.command.tests.camera_fixtures import sheet_rows
-from gridgov.conftest import login
 from gridgov.core.models import AuditEntry
 from gridgov.core.protect import reveal
+from gridgov.testing import login
 
 LIST = reverse("command:camera_list")
 EXPORT = reverse("command:camera_export")

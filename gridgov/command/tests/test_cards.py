@@ -11,8 +11,8 @@ from gridgov.cases import actions as case_actions
 from gridgov.cases.models import Case
 from gridgov.command import actions
 from gridgov.command.card_views import safe_stream_url
-from gridgov.conftest import login
 from gridgov.core.masking import mask_name as masked_name
+from gridgov.testing import login
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,8 @@ from gridgov.cases import actions as case_actions
 from gridgov.cases.models import Case
 from gridgov.command import actions, layers, telemetry
 from gridgov.command.models import CameraStatus, WorkerLocation
-from gridgov.command.tests.conftest import CENTRES
-from gridgov.conftest import login, make_user
 from gridgov.places.models import Building
+from gridgov.testing import CENTRES, login, make_user
 
 URL = "/api/v1/map/layers/"
 

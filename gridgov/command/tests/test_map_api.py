@@ -11,8 +11,7 @@ from gridgov.cases import actions as case_actions
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.command import queries
 from gridgov.command.models import WorkerLocation
-from gridgov.command.tests.conftest import CENTRES
-from gridgov.conftest import login
+from gridgov.testing import CENTRES, login
 
 API = "/api/v1/map/"
 

@@ -17,8 +17,8 @@ from gridgov.cases.models import Case, Category
 from gridgov.cases.seed import seed_categories
 from gridgov.command.models import Camera, CameraKind, CameraStatus
 from gridgov.command.telemetry import record_positions
-from gridgov.conftest import login, make_user
 from gridgov.places.models import Building, BuildingUse
+from gridgov.testing import login, make_user
 
 URL = "/command/map/"
 COUNTERS = "/command/map/counters/"

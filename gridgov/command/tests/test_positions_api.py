@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from gridgov.accounts.roles import Role
 from gridgov.command.models import WorkerLocation, WorkerPosition
-from gridgov.conftest import login, make_user
 from gridgov.places.coords import wgs84_to_gcj02
+from gridgov.testing import login, make_user
 
 URL = "/api/v1/positions"
 

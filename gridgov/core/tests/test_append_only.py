@@ -4,9 +4,9 @@ runs only inside a transaction and never stores personal data in clear."""
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from gridgov.conftest import make_user
 from gridgov.core import audit
 from gridgov.core.models import AccessLog, AppendOnlyError, AuditEntry
+from gridgov.testing import make_user
 
 
 @pytest.fixture

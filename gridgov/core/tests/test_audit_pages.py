@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from gridgov.conftest import login
 from gridgov.core.models import AccessLog, AuditEntry
+from gridgov.testing import login
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 REFUSED = [

@@ -3,7 +3,7 @@ and an area map, with no script blocked by the Content-Security-Policy."""
 
 import pytest
 
-from gridgov.conftest import BROWSER_TEST, PASSWORD, open_page
+from gridgov.testing import BROWSER_TEST, PASSWORD, open_page
 
 pytestmark = BROWSER_TEST
 

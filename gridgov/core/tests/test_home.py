@@ -1,4 +1,4 @@
-from gridgov.conftest import login
+from gridgov.testing import login
 
 
 def test_home_shows_the_areas_in_scope_with_counts(client, personas, tree):

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-from gridgov.conftest import login
 from gridgov.core.navigation import NAV_ITEMS
+from gridgov.testing import login
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 PO_FILE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"

@@ -6,7 +6,7 @@ so nobody adds a role without deciding what it may see.
 
 import pytest
 
-from gridgov.conftest import login
+from gridgov.testing import login
 
 TARGETS = ["district", "street", "c101", "c102", "g1", "g2", "other_street"]
 OK, HIDDEN, FORBIDDEN = 200, 404, 403

@@ -19,7 +19,7 @@ def test_a_grid_worker_sees_data_of_their_grid_only(personas, tree):
 
 def test_district_assignment_resolves_to_its_streets(tree):
     from gridgov.accounts.roles import Role
-    from gridgov.conftest import make_user
+    from gridgov.testing import make_user
 
     user = make_user("district_leader", Role.STREET_LEADER, tree["district"])
     assert user.scope.street_ids == {tree["street"].id, tree["other_street"].id}
@@ -81,7 +81,7 @@ def test_a_street_level_user_works_in_their_own_street_only(personas, tree):
 
 def test_of_several_streets_the_first_is_worked_in_unless_one_is_named(tree):
     from gridgov.accounts.roles import Role
-    from gridgov.conftest import make_user
+    from gridgov.testing import make_user
 
     user = make_user("district_leader", Role.STREET_LEADER, tree["district"])
     first, second = sorted((tree["street"].id, tree["other_street"].id))

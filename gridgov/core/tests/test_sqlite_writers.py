@@ -5,10 +5,11 @@ locks rows and needs none of this."""
 
 import fcntl
 import threading
-import time
 
 import pytest
 from django.db import connection, transaction
+
+from gridgov.core.sqlite import base
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -43,16 +44,25 @@ def _insert(n: int) -> None:
         cursor.execute("INSERT INTO writers_probe (n) VALUES (%s)", [n])
 
 
-def test_the_next_writer_starts_after_the_last_one_commits(probe):
-    log, a_writing, b_trying = [], threading.Event(), threading.Event()
+def test_the_next_writer_starts_after_the_last_one_commits(probe, monkeypatch):
+    log, a_writing, b_waits = [], threading.Event(), threading.Event()
+    flock = fcntl.flock
+
+    def flock_telling_who_waits(file, operation):
+        try:
+            return flock(file, operation)
+        except BlockingIOError:
+            b_waits.set()
+            raise
+
+    monkeypatch.setattr(base.fcntl, "flock", flock_telling_who_waits)
 
     def first():
         try:
             with transaction.atomic():
                 _insert(1)
                 a_writing.set()
-                b_trying.wait(10)
-                time.sleep(0.1)  # let the second writer reach its turn and wait there
+                b_waits.wait(10)  # the second writer has asked for its turn and waits
                 log.append("first commits")
         finally:
             connection.close()
@@ -60,7 +70,6 @@ def test_the_next_writer_starts_after_the_last_one_commits(probe):
     def second():
         try:
             a_writing.wait(10)
-            b_trying.set()
             with transaction.atomic():
                 log.append("second begins")
                 _insert(2)
@@ -73,6 +82,7 @@ def test_the_next_writer_starts_after_the_last_one_commits(probe):
     for t in threads:
         t.join(30)
 
+    assert b_waits.is_set()
     assert log == ["first commits", "second begins"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT n FROM writers_probe ORDER BY n")

@@ -6,7 +6,6 @@ another street."""
 import pytest
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import make_user
 from gridgov.hall.catalogue_queries import fill_search_keys
 from gridgov.hall.models import (
     HallSettings,
@@ -19,6 +18,7 @@ from gridgov.hall.models import (
     WindowGroup,
     WindowStatus,
 )
+from gridgov.testing import make_user
 
 
 def make_item(street, group, code, name, theme, materials, status=ItemStatus.PUBLISHED):

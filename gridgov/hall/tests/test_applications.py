@@ -12,7 +12,6 @@ from django.utils import timezone
 from gridgov.accounts.roles import Role
 from gridgov.cases import sms
 from gridgov.cases.notify import token_digest
-from gridgov.conftest import login, make_user
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
 from gridgov.hall import application_actions as actions
@@ -25,6 +24,7 @@ from gridgov.hall.models import (
     TicketStatus,
 )
 from gridgov.people.tests.household_fixtures import ZHANG_ID, build_household_file
+from gridgov.testing import login, make_user
 
 PHONE = "13912345678"
 

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import login, make_user
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
 from gridgov.hall import catalogue_actions
 from gridgov.hall.models import ItemStatus, ServiceItem
+from gridgov.testing import login, make_user
 
 LIST = reverse("hall:catalogue_manage")
 EXPORT = reverse("hall:catalogue_export")

@@ -7,11 +7,11 @@ import re
 import pytest
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import login, make_user
 from gridgov.core.models import AuditEntry
 from gridgov.hall import queue_actions as qa
 from gridgov.hall.models import Priority, Ticket, TicketStatus, WindowStatus
 from gridgov.hall.queue_queries import ticket_by_token
+from gridgov.testing import login, make_user
 
 
 @pytest.fixture

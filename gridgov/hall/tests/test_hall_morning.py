@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 
 from gridgov.cases import sms
-from gridgov.conftest import BROWSER_TEST, log_in_page, open_page
 from gridgov.hall.models import Application, ApplicationStatus, Rating, TicketStatus
+from gridgov.testing import BROWSER_TEST, log_in_page, open_page
 
 pytestmark = BROWSER_TEST
 ARTIFACT = Path(settings.BASE_DIR).parent / "var" / "artifacts" / "hall-display.png"

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import make_user
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
 from gridgov.hall import queue_actions as qa
 from gridgov.hall.models import Priority, Ticket, TicketStatus, WindowStatus
 from gridgov.hall.queue_queries import ticket_by_token, token_digest
+from gridgov.testing import make_user
 
 
 def audits(action):

@@ -5,9 +5,9 @@ the TV speaks the call. No script is blocked by the Content-Security-Policy."""
 
 import re
 
-from gridgov.conftest import BROWSER_TEST, log_in_page, open_page
 from gridgov.hall import queue_actions as qa
 from gridgov.hall.models import Ticket
+from gridgov.testing import BROWSER_TEST, log_in_page, open_page
 
 pytestmark = BROWSER_TEST
 

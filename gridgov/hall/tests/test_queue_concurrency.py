@@ -7,52 +7,22 @@ window takes its ticket with `FOR UPDATE SKIP LOCKED`; on SQLite the IMMEDIATE
 transactions queue behind the busy timeout."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import make_user
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
 from gridgov.hall import queue
 from gridgov.hall import queue_actions as qa
 from gridgov.hall.models import Priority, Ticket, TicketStatus, Window, WindowStatus
+from gridgov.testing import at_once, make_user
 
 transactional = pytest.mark.django_db(transaction=True)
 WINDOWS = 8
 TICKETS = 40
-
-
-@pytest.fixture
-def separate_connections(purgeable_audit):
-    """Threads need a database they can each open and wait on (not SQLite in memory)."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("SQLite test database in memory: threads cannot wait on its lock")
-
-
-def _at_once(*jobs):
-    """Run each job in its own thread, released together; their results or errors."""
-    start = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def run(i, job):
-        try:
-            start.wait()
-            outcomes[i] = job()
-        except Exception as error:  # noqa: BLE001 (reported by the test)
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
 
 
 @pytest.fixture
@@ -94,7 +64,7 @@ def test_eight_windows_call_forty_tickets_each_once_in_fair_order(
 
         return loop
 
-    outcomes = _at_once(*(work(w) for w in windows))
+    outcomes = at_once(*(work(w) for w in windows))
 
     assert all(isinstance(o, list) for o in outcomes), outcomes
     called = [pk for o in outcomes for pk in o]
@@ -122,7 +92,7 @@ def test_two_clerks_at_one_window_call_one_ticket(separate_connections, hall):
     qa.issue_ticket(hall["clerk"], hall["groups"]["A"])
     window = hall["windows"][1]
 
-    outcomes = _at_once(
+    outcomes = at_once(
         lambda: qa.call_next(hall["clerk"], window), lambda: qa.call_next(other, window)
     )
 
@@ -144,7 +114,7 @@ def test_desks_issuing_at_once_never_draw_the_same_number(separate_connections, 
     def desk():
         return [qa.issue_ticket(clerk, group)[0].number for _ in range(5)]
 
-    outcomes = _at_once(*(desk for _ in range(WINDOWS)))
+    outcomes = at_once(*(desk for _ in range(WINDOWS)))
 
     assert all(isinstance(o, list) for o in outcomes), outcomes
     numbers = sorted(n for o in outcomes for n in o)

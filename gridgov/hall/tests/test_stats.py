@@ -9,7 +9,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import login, make_user
 from gridgov.core.models import AuditEntry
 from gridgov.hall import stats
 from gridgov.hall.models import (
@@ -20,6 +19,7 @@ from gridgov.hall.models import (
     Ticket,
     TicketStatus,
 )
+from gridgov.testing import login, make_user
 
 NOW = timezone.now().replace(microsecond=0)
 

@@ -14,22 +14,15 @@ import datetime
 from stdnum.cn import ric
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import make_user
 from gridgov.people import actions
 from gridgov.people.models import FocusGroup, Organization
 from gridgov.places.actions import create_building, create_dwelling
+from gridgov.testing import make_user, resident_id
 
-
-def make_id(birth: datetime.date, seq: int, region: str = "440105") -> str:
-    """A valid GB 11643 number; an odd `seq` is a man, an even one a woman."""
-    body = f"{region}{birth:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body + "0")  # it skips the last character
-
-
-ZHANG_ID = make_id(datetime.date(1958, 3, 4), 123)
-LI_ID = make_id(datetime.date(1960, 7, 8), 124)
-WANG_ID = make_id(datetime.date(1985, 1, 2), 135)
-ZHAO_ID = make_id(datetime.date(1990, 5, 6), 147)
+ZHANG_ID = resident_id(datetime.date(1958, 3, 4), 123)
+LI_ID = resident_id(datetime.date(1960, 7, 8), 124)
+WANG_ID = resident_id(datetime.date(1985, 1, 2), 135)
+ZHAO_ID = resident_id(datetime.date(1990, 5, 6), 147)
 ZHANG_PHONE = "13812345678"
 HOUSEHOLD_PHONE = "02084123456"
 

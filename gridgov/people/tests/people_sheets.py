@@ -9,10 +9,10 @@ from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import make_area, make_user
 from gridgov.core.models import AccessLog, AuditEntry
 from gridgov.people.models import Household, HouseholdEvent, Organization, Resident
 from gridgov.places.models import Building, Dwelling
+from gridgov.testing import make_area, make_user
 
 
 def id_number(birth: str = "19900101", seq: str = "123", area: str = "440105") -> str:

@@ -15,10 +15,10 @@ from gridgov.people.tests.household_fixtures import (
     ZHANG_ID,
     ZHANG_PHONE,
     build_household_file,
-    make_id,
     resident_values,
 )
 from gridgov.places.models import Building
+from gridgov.testing import resident_id
 
 TODAY = datetime.date.today()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
@@ -210,7 +210,7 @@ def test_an_inactive_group_cannot_be_added(hf):
 
 
 def test_edits_need_the_capability_and_the_scope(hf, personas):
-    values = resident_values("钱七", make_id(datetime.date(2001, 2, 3), 157), "child")
+    values = resident_values("钱七", resident_id(datetime.date(2001, 2, 3), 157), "child")
     with pytest.raises(PermissionDenied):
         actions.add_resident(personas["department_staff"], hf["households"]["a"], values)
     with pytest.raises(PermissionDenied):

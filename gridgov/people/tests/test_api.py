@@ -4,14 +4,14 @@ import json
 
 import pytest
 
-from gridgov.conftest import login
-from gridgov.people.tests.conftest import (
+from gridgov.testing import (
     HOUSEHOLD_PHONE,
     SHOP_PHONE,
     WANG_ID,
     WANG_PHONE,
     ZHANG_ID,
     ZHANG_PHONE,
+    login,
 )
 
 API = "/api/v1/people"

@@ -5,9 +5,9 @@ nothing was blocked by the Content-Security-Policy."""
 
 from django.urls import NoReverseMatch, reverse
 
-from gridgov.conftest import BROWSER_TEST, log_in_page, open_page
 from gridgov.core.models import AccessLog
 from gridgov.people.tests.household_fixtures import ZHANG_ID, build_household_file
+from gridgov.testing import BROWSER_TEST, log_in_page, open_page
 
 pytestmark = BROWSER_TEST
 

@@ -5,11 +5,11 @@ import datetime
 
 import pytest
 
-from gridgov.conftest import login
 from gridgov.core.protect import protect
 from gridgov.people.models import Household, Resident
 from gridgov.people.text import pinyin_keys
 from gridgov.places.models import Building, Dwelling
+from gridgov.testing import login
 
 
 def _building(grid, code, name):

@@ -7,8 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
-from gridgov.conftest import login
-from gridgov.core.models import AccessLog
+from gridgov.core.models import AccessLog, AuditEntry
 from gridgov.people.exports import export_response
 from gridgov.people.imports import import_file
 from gridgov.people.models import Resident
@@ -22,6 +21,7 @@ from gridgov.people.tests.people_sheets import (
     resident_row,
     xlsx,
 )
+from gridgov.testing import login
 
 EXPORT_URL = "/people/export/"
 
@@ -108,6 +108,21 @@ def test_a_clear_export_needs_a_reason_and_is_logged(client, staff, residents):
     assert log.actor == staff and log.reason == "核对低保名单"
     assert log.object_type == "people.resident" and "2" in log.object_repr
     assert log.fields == "id_number,phone"
+
+
+def test_every_export_is_audited_and_a_clear_one_also_logged(staff, personas, residents):
+    export_response(personas["street_leader"], "residents")
+    export_response(staff, "residents", reason="核对低保名单")
+
+    masked, clear = AuditEntry.objects.filter(action="people.export").order_by("id")
+    assert masked.actor == personas["street_leader"] and masked.object_type == "people.resident"
+    assert masked.after == {
+        "filters": {"kind": "residents", "clear": False},
+        "rows": 2,
+        "capped": False,
+    }
+    assert clear.actor == staff and clear.after["filters"]["clear"] is True
+    assert AccessLog.objects.get().reason == "核对低保名单"
 
 
 def test_a_reason_of_one_character_is_refused(client, staff, residents):

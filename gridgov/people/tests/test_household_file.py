@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from gridgov.conftest import login
 from gridgov.core.models import AuditEntry
 from gridgov.people import actions
 from gridgov.people.models import FocusMembership, Household, HouseholdEvent, Resident
@@ -14,8 +13,8 @@ from gridgov.people.tests.household_fixtures import (
     ZHANG_ID,
     ZHANG_PHONE,
     build_household_file,
-    make_id,
 )
+from gridgov.testing import login, resident_id
 
 TODAY = datetime.date.today()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
@@ -130,7 +129,7 @@ def test_the_query_count_is_pinned_and_does_not_grow_with_members(
         values = {
             "name": f"成员{seq}",
             "id_type": "resident_id",
-            "id_number": make_id(datetime.date(2000 + seq, 1, 1), 201 + 2 * seq),
+            "id_number": resident_id(datetime.date(2000 + seq, 1, 1), 201 + 2 * seq),
             "relation": "child",
             "registration": "registered",
         }
@@ -151,7 +150,7 @@ def resident_post(**extra):
     data = {
         "name": "张小明",
         "id_type": "resident_id",
-        "id_number": make_id(datetime.date(2012, 9, 1), 171),
+        "id_number": resident_id(datetime.date(2012, 9, 1), 171),
         "sex": "",
         "birth_date": "",
         "ethnicity": "01",
@@ -373,7 +372,7 @@ def test_a_member_of_another_household_is_404(client, personas, hf):
 def test_an_id_issued_after_the_birth_year_of_its_region_code_is_accepted(client, personas, hf):
     """海珠区's code 440105 dates from 1983; its older residents carry it all the same."""
     login(client, personas["grid_worker"])
-    number = make_id(datetime.date(1940, 2, 3), 182)
+    number = resident_id(datetime.date(1940, 2, 3), 182)
     response = client.post(
         page_url(hf["households"]["a"], "residents/new/"),
         resident_post(name="周老太", id_number=number, relation="parent"),

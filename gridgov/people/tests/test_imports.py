@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import login, make_user
 from gridgov.core.models import AuditEntry
 from gridgov.people import exports
 from gridgov.people.import_columns import KINDS
@@ -35,6 +34,7 @@ from gridgov.people.tests.people_sheets import (
     xlsx,
 )
 from gridgov.places.models import Building, Dwelling
+from gridgov.testing import login, make_user
 
 IMPORT_URL = "/people/import/"
 

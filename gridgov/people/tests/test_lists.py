@@ -3,9 +3,8 @@ sensitive focus groups, masking, pagination and pinned query counts."""
 
 import pytest
 
-from gridgov.conftest import login
 from gridgov.people import queries
-from gridgov.people.tests.conftest import WANG_ID, ZHANG_ID, ZHANG_PHONE, _resident
+from gridgov.testing import WANG_ID, ZHANG_ID, ZHANG_PHONE, login, resident
 
 LISTS = [
     "/people/residents/",
@@ -150,7 +149,7 @@ def test_lists_show_numbers_masked_only(client, personas, people_base):
 def test_residents_are_paginated_by_fifty(client, personas, people_base):
     household = people_base["households"]["102"]
     for i in range(60):
-        _resident(household, f"测{chr(0x4E00 + i)}")
+        resident(household, f"测{chr(0x4E00 + i)}")
     login(client, personas["street_leader"])
     first = page(client, "/people/residents/")
     assert "共 66 条" in first and "第 1 / 2 页" in first
@@ -178,6 +177,6 @@ def test_list_query_counts_are_pinned_and_do_not_grow(
         assert client.get(url).status_code == 200
     household = people_base["households"]["102"]
     for i in range(30):
-        _resident(household, f"多{chr(0x4E00 + i)}")
+        resident(household, f"多{chr(0x4E00 + i)}")
     with django_assert_num_queries(queries_):
         assert client.get(url).status_code == 200

@@ -5,7 +5,6 @@ import logging
 
 import pytest
 
-from gridgov.conftest import login
 from gridgov.core.models import AccessLog, AuditEntry
 from gridgov.people.tests.household_fixtures import (
     HOUSEHOLD_PHONE,
@@ -14,6 +13,7 @@ from gridgov.people.tests.household_fixtures import (
     ZHANG_PHONE,
     build_household_file,
 )
+from gridgov.testing import login
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

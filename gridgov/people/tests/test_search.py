@@ -4,15 +4,16 @@ household numbers and organizations — within the user's scope, masked, in few 
 import pytest
 from django.test import Client
 
-from gridgov.conftest import login
 from gridgov.people import queries
-from gridgov.people.tests.conftest import (
+from gridgov.testing import (
     HOUSEHOLD_PHONE,
     SHOP_PHONE,
     WANG_ID,
     WANG_PHONE,
     ZHANG_ID,
     ZHANG_PHONE,
+    login,
+    resident,
 )
 
 URL = "/people/search/"
@@ -93,11 +94,9 @@ def test_empty_or_too_short_text_gets_a_chinese_message(personas, people_base, t
 
 
 def test_each_group_stops_at_twenty_and_says_there_are_more(personas, people_base):
-    from gridgov.people.tests.conftest import _resident
-
     household = people_base["households"]["102"]
     for i in range(25):
-        _resident(household, f"张{chr(0x4E00 + i)}")
+        resident(household, f"张{chr(0x4E00 + i)}")
     found = queries.search(personas["street_leader"], "张")
     assert found.residents.count == queries.LIMIT and found.residents.more
 

@@ -5,15 +5,7 @@ import json
 
 from openpyxl import Workbook
 
-
-def square(x0, y0, size):
-    return {
-        "type": "Polygon",
-        "coordinates": [
-            [[x0, y0], [x0 + size, y0], [x0 + size, y0 + size], [x0, y0 + size], [x0, y0]]
-        ],
-    }
-
+from gridgov.testing import square
 
 # A new community 103 inside street 440105008 (which spans 113.24–113.26, 23.09–23.11),
 # with two grids inside it.

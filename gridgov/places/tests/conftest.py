@@ -3,8 +3,8 @@
 import pytest
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import make_user
 from gridgov.places.tests.layout_world import lattice
+from gridgov.testing import make_user
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client
 
-from gridgov.conftest import login
 from gridgov.core.models import AuditEntry
 from gridgov.places.models import Area
+from gridgov.testing import login
 
 GRID = {
     "type": "Polygon",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from gridgov.conftest import BROWSER_TEST, log_in_page, open_page
 from gridgov.places.models import Area, GridLayout, LayoutStatus
+from gridgov.testing import BROWSER_TEST, log_in_page, open_page
 
 ARTIFACT = Path(settings.BASE_DIR).parent / "var" / "artifacts" / "grid-layout.png"
 pytestmark = BROWSER_TEST

@@ -5,7 +5,6 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gridgov.conftest import login
 from gridgov.core.models import AuditEntry
 from gridgov.places.models import Area
 from gridgov.places.tests.area_files import (
@@ -17,6 +16,7 @@ from gridgov.places.tests.area_files import (
     read_sheet,
     square,
 )
+from gridgov.testing import login
 
 IMPORT_URL = "/areas/import/"
 

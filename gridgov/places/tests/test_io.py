@@ -11,7 +11,6 @@ from django.core.management.base import CommandError
 
 from gridgov.accounts.models import Department, RoleAssignment
 from gridgov.accounts.roles import Role
-from gridgov.conftest import make_user
 from gridgov.core.models import AuditEntry
 from gridgov.places import io as area_io
 from gridgov.places.actions import ImportRejected, import_areas
@@ -28,6 +27,7 @@ from gridgov.places.tests.area_files import (
     square,
     xlsx_bytes,
 )
+from gridgov.testing import make_user
 
 NEW_CODES = {C103[0], *(grid[0] for grid in C103_GRIDS)}
 

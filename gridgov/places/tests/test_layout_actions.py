@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import make_user
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
 from gridgov.places.layout_actions import apply_layout, discard_layout, propose_layout
@@ -17,6 +16,7 @@ from gridgov.places.locate import grid_at
 from gridgov.places.models import Area, Building, GridLayout, LayoutStatus, Level
 from gridgov.places.partition import grid_count
 from gridgov.places.tests.layout_world import add_building
+from gridgov.testing import make_user
 
 
 def _households(community) -> int:

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gridgov.accounts.roles import Role
-from gridgov.conftest import login, make_user
 from gridgov.places.layout_actions import apply_layout, propose_layout
 from gridgov.places.models import Area, Building, GridLayout, LayoutStatus
+from gridgov.testing import login, make_user
 
 
 @pytest.fixture

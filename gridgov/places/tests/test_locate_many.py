@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from gridgov.conftest import _square, make_area
 from gridgov.places.locate import grid_at, grids_at
+from gridgov.testing import make_area, square
 
 
 def _scalar(lon, lat):
@@ -42,7 +42,7 @@ def test_a_point_on_a_shared_edge_belongs_to_the_lowest_code(tree):
 
 def test_the_lowest_code_wins_even_when_it_was_created_last(tree):
     lower = make_area(
-        "440105008101000", "鳌洲零号网格", tree["c101"], _square(113.235, 23.10, 0.005)
+        "440105008101000", "鳌洲零号网格", tree["c101"], square(113.235, 23.10, 0.005)
     )
 
     assert grids_at([113.24], [23.1025]) == [lower.pk] == [_scalar(113.24, 23.1025)]
@@ -70,7 +70,7 @@ def test_the_tree_is_built_once_and_rebuilt_when_a_grid_changes(tree, django_ass
         assert grids_at([113.242], [23.102]) == [tree["g1"].pk]
 
     g1 = tree["g1"]
-    g1.boundary = _square(113.30, 23.20, 0.005)
+    g1.boundary = square(113.30, 23.20, 0.005)
     g1.save()
 
     assert grids_at([113.242, 113.302], [23.102, 23.202]) == [None, g1.pk]
