@@ -9,7 +9,6 @@ in the session under a random id so it can be downloaded without a new upload.
 
 import calendar as stdcal
 import datetime as dt
-import functools
 from decimal import Decimal
 
 from django import forms
@@ -31,6 +30,7 @@ from gridgov.cases.models import Category, DayKind, DepartmentCategory, SpecialD
 from gridgov.cases.worktime import DEFAULT_PERIODS, Unit
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
+from gridgov.core.spreadsheets import ImportRejected, RowProblem
 from gridgov.core.uploads import (
     SheetImportForm,
     kept_report,
@@ -38,11 +38,10 @@ from gridgov.core.uploads import (
     refused_report,
     whole_file_errors,
 )
-from gridgov.people.imports import ImportRejected, RowProblem
 
 CAPABILITY = "cases.reference"
 REPORTS_KEY = "cases.reference_reports"
-REPORT_COLUMNS = {"categories": reference_io.CATEGORY_COLUMNS, "days": reference_io.DAY_COLUMNS}
+REPORT_SHEETS = {"categories": reference_io.CATEGORY_SHEET, "days": reference_io.DAY_SHEET}
 DEPARTMENTS_PER_PAGE = 50
 STEP_LABELS = (
     ("accept", gettext_lazy("受理")),
@@ -154,7 +153,7 @@ def _add_error(form, exc: ActionError):
 
 def _column_label(kind: str):
     """The column keys of the `kind` sheet as its header names them."""
-    return functools.partial(reference_io.column_label, REPORT_COLUMNS[kind])
+    return REPORT_SHEETS[kind].label
 
 
 def _report(request, kind: str, exc: ImportRejected) -> dict:

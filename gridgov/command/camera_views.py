@@ -29,8 +29,8 @@ from gridgov.command.signing import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEAD
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.scope import scope_of
+from gridgov.core.spreadsheets import ImportRejected, RowProblem
 from gridgov.core.uploads import kept_report, problems_response, refused_report, whole_file_errors
-from gridgov.people.imports import ImportRejected, RowProblem
 from gridgov.places.models import Area, Level
 
 CAPABILITY = "command.cameras"

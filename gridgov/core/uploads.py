@@ -24,9 +24,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.core.spreadsheets import xlsx_response
+from gridgov.core.spreadsheets import XLSX_SUFFIX, xlsx_response
 
-XLSX_SUFFIX = ".xlsx"
 # Reports kept under one session key: the newest few; an older id answers 404.
 KEPT_REPORTS = 3
 # A longer report is cut, on the page and in the session (which is saved with every

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
+from gridgov.core.spreadsheets import ImportRejected, RowProblem
 from gridgov.core.uploads import (
     SheetImportForm,
     kept_report,
@@ -31,7 +32,6 @@ from gridgov.core.uploads import (
 from gridgov.hall import catalogue_actions, catalogue_io
 from gridgov.hall import catalogue_queries as queries
 from gridgov.hall.models import ItemStatus, ServiceItem, Theme
-from gridgov.people.imports import ImportRejected, RowProblem
 
 CAPABILITY = "hall.manage"
 PAGE_SIZE = 50

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from gridgov.core.protect import blind_index, normalise, protect, reveal
 from gridgov.core.scope import scope_of
-from gridgov.people.imports import RowProblem, Sheet, shown_value
+from gridgov.core.spreadsheets import RowProblem
+from gridgov.people.import_columns import Sheet, shown_value
 from gridgov.people.models import HouseholdEvent
 from gridgov.places.models import Building
 

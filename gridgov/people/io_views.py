@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
+from gridgov.core.spreadsheets import ImportRejected, RowProblem
 from gridgov.core.uploads import (
     ImportFileField,
     SheetImportForm,
@@ -26,7 +27,7 @@ from gridgov.core.uploads import (
 )
 from gridgov.people import exports
 from gridgov.people.import_columns import KINDS
-from gridgov.people.imports import ImportRejected, RowProblem, import_file
+from gridgov.people.imports import import_file
 
 REPORTS_KEY = "people.import_reports"
 

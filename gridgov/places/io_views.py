@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.scope import get_visible_or_404
+from gridgov.core.spreadsheets import ImportRejected, RowProblem
 from gridgov.core.uploads import ImportFileField, keep_report, kept_report, whole_file_errors
 from gridgov.places import actions, io
-from gridgov.places.actions import ImportProblem, ImportRejected
 from gridgov.places.models import Area
 
 REPORTS_KEY = "places.import_reports"
@@ -34,7 +34,7 @@ class AreaImportForm(forms.Form):
     )
 
 
-def _report_rows(problems: list[ImportProblem]) -> list[dict]:
+def _report_rows(problems: list[RowProblem]) -> list[dict]:
     return [
         {"row": p.row, "column": io.column_label(p.column), "message": p.message} for p in problems
     ]
@@ -51,7 +51,7 @@ def area_import(request):
             result = actions.import_areas(request.user, io.read_area_file(upload, upload.name))
         except ImportRejected as exc:
             if not whole_file_errors(form, exc.problems):
-                rows = ([p.row, p.column, p.message] for p in exc.problems)
+                rows = ([p.row, p.column, p.value, p.message] for p in exc.problems)
                 report = {
                     "id": keep_report(request, REPORTS_KEY, rows),
                     "message": exc.message,
@@ -75,7 +75,7 @@ def area_import(request):
 
 @requires("areas.manage")
 def area_import_report(request, report_id: str):
-    problems = [ImportProblem(*row) for row in kept_report(request, REPORTS_KEY, report_id).rows]
+    problems = [RowProblem(*row) for row in kept_report(request, REPORTS_KEY, report_id).rows]
     return io.problems_xlsx_response("import-problems.xlsx", problems)
 
 

@@ -13,9 +13,10 @@ from django.core.management.base import CommandError
 from gridgov.accounts.roles import Role
 from gridgov.conftest import login, make_user
 from gridgov.core.models import AuditEntry
+from gridgov.core.spreadsheets import ImportRejected
 from gridgov.people import exports
 from gridgov.people.import_columns import KINDS
-from gridgov.people.imports import ImportRejected, import_file
+from gridgov.people.imports import import_file
 from gridgov.people.models import Household, HouseholdEvent, Organization, Resident
 from gridgov.people.tests.people_sheets import (
     CREDIT_CODE,

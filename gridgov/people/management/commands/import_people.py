@@ -15,8 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import ActionError
+from gridgov.core.spreadsheets import ImportRejected
 from gridgov.people.import_columns import KINDS
-from gridgov.people.imports import ImportRejected, import_file
+from gridgov.people.imports import import_file
 
 # The role is named, not imported: people sits below accounts.
 IMPORTER_ROLE = "street_staff"

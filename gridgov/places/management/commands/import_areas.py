@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import ActionError
+from gridgov.core.spreadsheets import ImportRejected
 from gridgov.places import io
-from gridgov.places.actions import ImportRejected, import_areas
+from gridgov.places.actions import import_areas
 
 # places sits below accounts in the import order, so the role is named, not imported.
 SYSTEM_ADMIN_ROLE = "system_admin"
