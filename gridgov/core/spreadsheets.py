@@ -28,6 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from gridgov.core.errors import ActionError
 
@@ -119,6 +120,9 @@ NOTE_MARK = "※"
 # A report shows a value cut to this length.
 MAX_VALUE_CHARS = 50
 UNREADABLE = gettext_lazy("无法读取这个 Excel 文件，请用 Excel 另存为 .xlsx 后再试。")
+FORMULA_REFUSED = gettext_lazy("单元格含公式，请粘贴为数值。")
+# What openpyxl gives for a formula cell when the workbook is read with its formulas.
+FORMULA_TYPES = (ArrayFormula, DataTableFormula)
 
 
 @dataclass
@@ -276,7 +280,8 @@ def read_limited(path_or_file) -> bytes:
 
 
 def open_workbook(data: bytes):
-    """The workbook of an .xlsx's bytes, read-only, cells as values. The caller closes it."""
+    """The workbook of an .xlsx's bytes, read-only and with its formulas (so a formula
+    is refused, not read as an empty cell). The caller closes it."""
     if not data.startswith(ZIP_MAGIC):
         raise file_problem(_("文件内容不是 Excel（.xlsx）表格。"))
     try:
@@ -286,7 +291,7 @@ def open_workbook(data: bytes):
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > UNPACKED_FACTOR * settings.IMPORT_MAX_BYTES:
             raise file_problem(_("Excel 文件解压后过大，请拆分后再导入。"))
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError):
         raise file_problem(UNREADABLE) from None
 
@@ -381,7 +386,8 @@ class SheetPlan:
 
         The template's notes row is skipped; whole numbers typed as decimals (1.0) read
         as integers, so codes and rooms read as typed; text an export neutralised
-        ("'=1+1") reads as it was stored, so exports import back.
+        ("'=1+1") reads as it was stored, so exports import back; a formula refuses
+        the file, every such cell listed (its value is not what the row would hold).
         """
         # Some tools write a wrong size into the file; read what is really there.
         worksheet.reset_dimensions()
@@ -390,7 +396,7 @@ class SheetPlan:
         if header is None:
             return None
         pairs = list(self.header(header).items())
-        rows = []
+        rows, formulas = [], []
         # read_only yields empty tuples for blank rows, so numbering matches the sheet.
         for number, values in enumerate(lines, start=2):
             filled = len(values) - values.count(None) - values.count("")
@@ -408,10 +414,17 @@ class SheetPlan:
                 if kind is float:
                     if value.is_integer():
                         value = int(value)
-                elif kind is str and value[:1] == "'" and value[1:2] in FORMULA_STARTS:
-                    value = value[1:]  # the apostrophe our exports put before a formula
+                elif kind is str:
+                    if value[:1] == "=":
+                        formulas.append(RowProblem(number, key, shown(value), str(FORMULA_REFUSED)))
+                    elif value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+                        value = value[1:]  # the apostrophe our exports put before a formula
+                elif kind in FORMULA_TYPES:
+                    formulas.append(RowProblem(number, key, "", str(FORMULA_REFUSED)))
                 row[key] = value
             rows.append(row)
+        if formulas:
+            raise ImportRejected(self.sort(formulas))
         return rows
 
     def _too_many(self) -> str:

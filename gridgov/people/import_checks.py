@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from gridgov.core.protect import blind_index, normalise, protect, reveal
 from gridgov.core.scope import scope_of
-from gridgov.core.spreadsheets import RowProblem
+from gridgov.core.spreadsheets import RowProblem, blank, norm
 from gridgov.people.import_columns import Sheet, shown_value
 from gridgov.people.models import HouseholdEvent
-from gridgov.places.models import Building
+from gridgov.places.models import Area, Building, Level
 
 BATCH = 2000
 # Keys per `IN (…)` lookup: well under every database's parameter limit.
@@ -77,6 +77,8 @@ class Plan:
         self.unchanged = 0
         self.fields: set[str] = set()
         self.claimed: dict[int, int] = {}
+        # {grid id: (as an export writes it, the ways it may be typed)}, when needed.
+        self.grids: dict | None = None
         self.now = timezone.now()
         self.today = timezone.localdate()
 
@@ -137,6 +139,31 @@ class Plan:
                 _("楼宇编码 %(code)s 不存在或不在您的管辖范围内。") % {"code": code},
             )
         return building
+
+    def grid_agrees(self, row: dict, placed, key: str) -> bool:
+        """Whether the row's 网格 cell, if any (exports carry one), names the grid of
+        `placed`, the record the row's `key` column fixed; if not the row is refused
+        rather than the cell silently ignored. A grid may be typed as an export writes
+        it, 名称（代码）, or by its name or code."""
+        typed = row.get("grid")
+        if blank(typed):
+            return True
+        if self.grids is None:
+            self.grids = {}
+            for pk, name, code in Area.objects.filter(level=Level.GRID).values_list(
+                "id", "name", "code"
+            ):
+                shown = f"{name}（{code}）"
+                self.grids[pk] = (shown, {norm(name), norm(code), norm(shown)})
+        shown, names = self.grids.get(placed.grid_id, ("", set()))
+        if norm(typed) in names:
+            return True
+        message = _("网格与%(column)s所在的网格“%(grid)s”不一致。") % {
+            "column": self.kind.column_label(key),
+            "grid": shown,
+        }
+        self.fail(row, "grid", message)
+        return False
 
     # Assigning ---------------------------------------------------------------------
 

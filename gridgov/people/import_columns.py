@@ -45,6 +45,9 @@ class Column:
     enum: type | None = None
     # "id" or "phone": shown masked in reports and exports.
     masked_as: str = ""
+    # The header must have the column though a cell may be blank: without it no row
+    # could be checked, and each would say so (the residents' ID number).
+    in_header: bool = False
 
     def note(self) -> str:
         """The notes-row text: required or not, the format, the allowed values."""
@@ -65,7 +68,7 @@ class Kind:
     columns: tuple[Column, ...]
 
     def column(self, key: str) -> Column | None:
-        return next((c for c in self.columns if c.key == key), None)
+        return next((c for c in (*self.columns, GRID) if c.key == key), None)
 
     def column_label(self, key: str) -> str:
         """The column as the sheet names it, or "—" for the whole row or file."""
@@ -81,10 +84,10 @@ class Kind:
             SheetColumn(
                 c.key,
                 c.label,
-                c.required,
+                c.required or c.in_header,
                 aliases=tuple(alias for alias, key in aliases.items() if key == c.key),
             )
-            for c in self.columns
+            for c in (*self.columns, GRID)
         )
         return SheetPlan(columns, MAX_ROWS)
 
@@ -108,6 +111,11 @@ def shown_value(kind: Kind, key: str, value) -> str:
         return mask_id_number(clean) if column.masked_as == "id" else mask_phone(clean)
     return shown_cell(value)
 
+
+# The grid an export adds after every kind's columns. The grid follows from what the
+# row's key names (a building's point, a dwelling's building, a resident's household),
+# so on import the column is only checked against it, never written.
+GRID = Column("grid", gettext_lazy("网格"))
 
 DATE = gettext_lazy("日期，如 2024-05-01。")
 PHONE = gettext_lazy("手机 11 位，或区号-号码。")
@@ -197,6 +205,7 @@ RESIDENTS = Kind(
             gettext_lazy("证件号码"),
             gettext_lazy("身份证 18 位，校验位须正确；已有的证件号码按此更新。"),
             masked_as="id",
+            in_header=True,
         ),
         Column("sex", gettext_lazy("性别"), gettext_lazy("身份证可不填，须与号码一致。"), enum=Sex),
         Column(

@@ -58,7 +58,7 @@ class HouseholdPlan(Plan):
                 self.fail(row, "number", _("户号 %(n)s 已被范围外的住户使用。") % {"n": number})
                 continue
             dwelling = self.dwelling_of(row, values, buildings, dwellings)
-            if not ok or dwelling is None:
+            if not ok or dwelling is None or not self.grid_agrees(row, dwelling, "room"):
                 continue
             household = household or Household()
             changed: set = set()
@@ -179,6 +179,8 @@ class ResidentPlan(Plan):
                 self.fail(row, "id_number", _("该证件号码已登记在其他住户中。"))
                 continue
             if not ok or household is None:
+                continue
+            if "grid" in self.columns and not self.grid_agrees(row, household, "household_number"):
                 continue
             if resident is None:
                 self.plan_new_resident(values, household)

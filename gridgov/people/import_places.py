@@ -76,7 +76,7 @@ class BuildingPlan(Plan):
                 grid = finder.at(values["lon"], values["lat"])
                 if grid is None:
                     self.fail(row, "lon", _("该位置不在您管辖范围内的任何网格中，请检查经纬度。"))
-            if not ok or grid is None:
+            if not ok or grid is None or not self.grid_agrees(row, grid, "lon"):
                 continue
             building = building or Building()
             changed: set = set()
@@ -146,7 +146,7 @@ class DwellingPlan(Plan):
             key = (building.pk, values["unit"], values["room"])
             if values["room"] and self.duplicate(seen, key, row, "room"):
                 continue
-            if not ok:
+            if not ok or not self.grid_agrees(row, building, "building_code"):
                 continue
             dwelling = existing.get(key) or Dwelling(building_id=building.pk)
             changed: set = set()
@@ -204,7 +204,7 @@ class OrganizationPlan(Plan):
                 if self.duplicate(seen_names, key, row, "name"):
                     continue
                 organization = by_name.get((building.pk, values["name"])) if building else None
-            if not ok or building is None:
+            if not ok or building is None or not self.grid_agrees(row, building, "building_code"):
                 continue
             organization = organization or Organization()
             if not self.claim(organization, row, "name"):
