@@ -169,11 +169,6 @@ def write_xlsx(areas) -> bytes:
     return areas_xlsx_response("areas.xlsx", areas).content
 
 
-def problems_xlsx_response(filename: str, problems):
-    """The row-by-row report of a refused import as a download (行, 列, 问题)."""
-    return problems_response(filename, problems, column_label, values=False)
-
-
 def problems_xlsx(problems) -> bytes:
     """The row-by-row report of a refused import as a sheet (行, 列, 问题)."""
-    return problems_xlsx_response("import-problems.xlsx", problems).content
+    return problems_response("import-problems.xlsx", problems, column_label, values=False).content
