@@ -12,6 +12,7 @@ import decimal
 import functools
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +29,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from gridgov.core.errors import ActionError
 
@@ -121,8 +121,9 @@ NOTE_MARK = "※"
 MAX_VALUE_CHARS = 50
 UNREADABLE = gettext_lazy("无法读取这个 Excel 文件，请用 Excel 另存为 .xlsx 后再试。")
 FORMULA_REFUSED = gettext_lazy("单元格含公式，请粘贴为数值。")
-# What openpyxl gives for a formula cell when the workbook is read with its formulas.
-FORMULA_TYPES = (ArrayFormula, DataTableFormula)
+# A formula in a worksheet's XML: <f>, <f …> or <f/>, with any namespace prefix.
+FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+WORKSHEET_XML = re.compile(r"xl/worksheets/[^/]+\.xml")
 
 
 @dataclass
@@ -280,8 +281,10 @@ def read_limited(path_or_file) -> bytes:
 
 
 def open_workbook(data: bytes):
-    """The workbook of an .xlsx's bytes, read-only and with its formulas (so a formula
-    is refused, not read as an empty cell). The caller closes it."""
+    """The workbook of an .xlsx's bytes, read-only, cells as their values; or as their
+    formulas when any sheet has one, so SheetPlan.rows can refuse them (a formula's
+    value is not in the file to check: openpyxl and many tools save none). The
+    caller closes it."""
     if not data.startswith(ZIP_MAGIC):
         raise file_problem(_("文件内容不是 Excel（.xlsx）表格。"))
     try:
@@ -289,11 +292,28 @@ def open_workbook(data: bytes):
         # sizes the archive declares, so summing them is a real bound.
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > UNPACKED_FACTOR * settings.IMPORT_MAX_BYTES:
-            raise file_problem(_("Excel 文件解压后过大，请拆分后再导入。"))
-        return load_workbook(io.BytesIO(data), read_only=True)
+            if unpacked > UNPACKED_FACTOR * settings.IMPORT_MAX_BYTES:
+                raise file_problem(_("Excel 文件解压后过大，请拆分后再导入。"))
+            formulas = _has_formulas(archive)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError):
         raise file_problem(UNREADABLE) from None
+
+
+def _has_formulas(archive: zipfile.ZipFile) -> bool:
+    """Whether any worksheet holds a formula: a scan of the XML, far cheaper than
+    reading every cell with its formula (which costs a third more on a big sheet)."""
+    overlap = 64  # longer than any tag, so one split across two chunks is still seen
+    for name in archive.namelist():
+        if not WORKSHEET_XML.fullmatch(name):
+            continue
+        with archive.open(name) as member:
+            tail = b""
+            while chunk := member.read(1 << 20):
+                if FORMULA_TAG.search(tail + chunk):
+                    return True
+                tail = chunk[-overlap:]
+    return False
 
 
 def read_xlsx(path_or_file, filename: str) -> bytes:
@@ -386,8 +406,8 @@ class SheetPlan:
 
         The template's notes row is skipped; whole numbers typed as decimals (1.0) read
         as integers, so codes and rooms read as typed; text an export neutralised
-        ("'=1+1") reads as it was stored, so exports import back; a formula refuses
-        the file, every such cell listed (its value is not what the row would hold).
+        ("'=1+1") reads as it was stored, so exports import back; a formula in one of
+        the plan's columns refuses the file, every such cell listed.
         """
         # Some tools write a wrong size into the file; read what is really there.
         worksheet.reset_dimensions()
@@ -396,7 +416,9 @@ class SheetPlan:
         if header is None:
             return None
         pairs = list(self.header(header).items())
-        rows, formulas = [], []
+        if not worksheet.parent.data_only:
+            self._refuse_formulas(worksheet, pairs)
+        rows = []
         # read_only yields empty tuples for blank rows, so numbering matches the sheet.
         for number, values in enumerate(lines, start=2):
             filled = len(values) - values.count(None) - values.count("")
@@ -414,18 +436,23 @@ class SheetPlan:
                 if kind is float:
                     if value.is_integer():
                         value = int(value)
-                elif kind is str:
-                    if value[:1] == "=":
-                        formulas.append(RowProblem(number, key, shown(value), str(FORMULA_REFUSED)))
-                    elif value[:1] == "'" and value[1:2] in FORMULA_STARTS:
-                        value = value[1:]  # the apostrophe our exports put before a formula
-                elif kind in FORMULA_TYPES:
-                    formulas.append(RowProblem(number, key, "", str(FORMULA_REFUSED)))
+                elif kind is str and value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+                    value = value[1:]  # the apostrophe our exports put before a formula
                 row[key] = value
             rows.append(row)
-        if formulas:
-            raise ImportRejected(self.sort(formulas))
         return rows
+
+    def _refuse_formulas(self, worksheet, pairs) -> None:
+        """Refuse the file if a cell of the plan's columns holds a formula, listing each."""
+        problems = []
+        for number, cells in enumerate(worksheet.iter_rows(min_row=2), start=2):
+            for key, index in pairs:
+                cell = cells[index] if index < len(cells) else None
+                if cell is not None and cell.data_type == "f":
+                    typed = shown(cell.value) if isinstance(cell.value, str) else ""
+                    problems.append(RowProblem(number, key, typed, str(FORMULA_REFUSED)))
+        if problems:
+            raise ImportRejected(self.sort(problems))
 
     def _too_many(self) -> str:
         if self.title:

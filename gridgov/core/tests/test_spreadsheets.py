@@ -128,3 +128,15 @@ def test_an_array_formula_is_refused_too():
 def test_text_an_export_neutralised_reads_back_as_stored():
     rows, _data = PLAN.read(_sheet(["编码", "名称"], ["A1", "'=1+1"], [2.0, "x"]), "a.xlsx")
     assert rows == [{"row": 2, "code": "A1", "name": "=1+1"}, {"row": 3, "code": 2, "name": "x"}]
+
+
+def test_text_that_starts_with_an_equals_sign_is_not_a_formula():
+    """Typed in Excel as '=x, the cell holds the text =x: it imports as typed."""
+    workbook = Workbook()
+    workbook.active.append(["编码", "名称"])
+    workbook.active.append(["A1", "x"])
+    workbook.active["B2"].value, workbook.active["B2"].data_type = "=x", "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows, _data = PLAN.read(buffer, "a.xlsx")
+    assert rows == [{"row": 2, "code": "A1", "name": "=x"}]
