@@ -33,7 +33,6 @@ from gridgov.core.spreadsheets import (
     Column,
     ImportRejected,
     RowError,
-    RowProblem,
     SheetPlan,
     cell_text,
     choice,
@@ -335,7 +334,7 @@ def check_catalogue(street, rows: CatalogueRows) -> CatalogueSheet:
     """Check every row of both sheets against the street's window groups; raise
     ImportRejected listing every problem by sheet, row and column."""
     groups = _Groups(street)
-    problems: list[RowProblem] = []
+    problems = []
     seen: dict[str, int] = {}
     parsed: list[tuple[str, dict]] = []
     for row in rows.items:
