@@ -28,6 +28,7 @@ from gridgov.core.spreadsheets import (
     cell_text,
     choice,
     norm,
+    records_by,
     text,
     whole,
     xlsx_response,
@@ -99,7 +100,6 @@ STREAM_SCHEMES = {
     StreamKind.WEB: ("http", "https"),
 }
 STREAM_KIND = choice(StreamKind, gettext_lazy("视频流类型应为 RTSP、HLS 或 网页。"))
-CHUNK = 900  # codes per query: under SQLite's oldest limit of bound parameters
 # Lon/lat of China with a margin: anything else is a swapped or mistyped coordinate.
 LON_RANGE, LAT_RANGE = (72.0, 138.0), (0.8, 56.0)
 
@@ -253,18 +253,13 @@ def check_cameras(user, rows: list[dict]) -> CameraSheet:
 def _plan(user, parsed, codes: list[str], problems: list[RowProblem]) -> CameraSheet:
     """The cameras the checked rows create or change; a code used outside the user's
     scope is a problem of its row."""
-    stored, visible = {}, set()
-    for start in range(0, len(codes), CHUNK):
-        chunk = codes[start : start + CHUNK]
-        stored |= {c.code: c for c in Camera.objects.filter(code__in=chunk)}
-        visible |= set(
-            Camera.objects.visible_to(user).filter(code__in=chunk).values_list("pk", flat=True)
-        )
+    stored = records_by(Camera.objects.all(), "code", codes)
+    visible = records_by(Camera.objects.visible_to(user).only("code"), "code", codes)
     sheet = CameraSheet()
     now = timezone.now()
     for row, code, values, place in parsed:
         camera = stored.get(code)
-        if camera is not None and camera.pk not in visible:
+        if camera is not None and code not in visible:
             message = _("该编码已登记在您管辖范围以外的摄像头上，不能导入。")
             problems.append(SHEET.problem(row, RowError(message, "code")))
             continue

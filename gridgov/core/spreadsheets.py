@@ -117,6 +117,8 @@ UNPACKED_FACTOR = 10
 # Every cell of a template's notes row (under the header) starts with this mark, so
 # the reader can tell the notes from a first row of data.
 NOTE_MARK = "※"
+# Keys per `IN (…)` lookup: under SQLite's oldest limit of bound parameters.
+CHUNK = 900
 # A report shows a value cut to this length.
 MAX_VALUE_CHARS = 50
 UNREADABLE = gettext_lazy("无法读取这个 Excel 文件，请用 Excel 另存为 .xlsx 后再试。")
@@ -321,6 +323,23 @@ def read_xlsx(path_or_file, filename: str) -> bytes:
     if Path(filename or "").suffix.lower() != XLSX_SUFFIX:
         raise file_problem(_("只能导入 .xlsx 文件。"))
     return read_limited(path_or_file)
+
+
+def chunks(items, size: int = CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def records_by(queryset, field: str, keys) -> dict:
+    """The records of `queryset` whose `field` is one of `keys` (blank keys left out),
+    by that key: how an import resolves what a whole sheet's rows refer to or match,
+    CHUNK keys a query."""
+    found = {}
+    for chunk in chunks({key for key in keys if key}):
+        records = queryset.filter(**{f"{field}__in": chunk})
+        found.update((getattr(record, field), record) for record in records)
+    return found
 
 
 def _is_notes_row(values: tuple) -> bool:

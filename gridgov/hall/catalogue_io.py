@@ -40,6 +40,7 @@ from gridgov.core.spreadsheets import (
     norm,
     open_workbook,
     read_xlsx,
+    records_by,
     safe_cell,
     text,
     whole,
@@ -62,7 +63,6 @@ DEFAULT_FEE = "不收费"
 YES = {"是", "yes", "y", "true", "1", "可以", "√"}
 NO = {"否", "no", "n", "false", "0", "不可以", "×"}
 CODE_RE = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
-CHUNK = 900  # codes per query: under SQLite's oldest limit of bound parameters
 
 
 def _please(label) -> str:
@@ -322,14 +322,6 @@ def _materials(values: list[dict]) -> list[Material]:
     return [Material(sort=sort, **m) for sort, m in enumerate(values)]
 
 
-def _stored(street, codes: list[str]) -> dict[str, ServiceItem]:
-    stored = {}
-    for start in range(0, len(codes), CHUNK):
-        items = ServiceItem.objects.filter(street=street, code__in=codes[start : start + CHUNK])
-        stored |= {item.code: item for item in items.prefetch_related("materials")}
-    return stored
-
-
 def check_catalogue(street, rows: CatalogueRows) -> CatalogueSheet:
     """Check every row of both sheets against the street's window groups; raise
     ImportRejected listing every problem by sheet, row and column."""
@@ -376,7 +368,8 @@ def check_catalogue(street, rows: CatalogueRows) -> CatalogueSheet:
 
 
 def _plan(street, parsed, materials) -> CatalogueSheet:
-    stored = _stored(street, [code for code, _values in parsed])
+    items = ServiceItem.objects.filter(street=street).prefetch_related("materials")
+    stored = records_by(items, "code", (code for code, _values in parsed))
     sheet = CatalogueSheet()
     for code, values in parsed:
         new_materials = None if materials is None else materials[code]

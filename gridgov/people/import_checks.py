@@ -21,14 +21,12 @@ from django.utils.translation import gettext as _
 
 from gridgov.core.protect import blind_index, normalise, protect, reveal
 from gridgov.core.scope import scope_of
-from gridgov.core.spreadsheets import RowProblem, blank, norm
+from gridgov.core.spreadsheets import RowProblem, blank, chunks, norm, records_by
 from gridgov.people.import_columns import Sheet, shown_value
 from gridgov.people.models import HouseholdEvent
 from gridgov.places.models import Area, Building, Level
 
 BATCH = 2000
-# Keys per `IN (…)` lookup: well under every database's parameter limit.
-CHUNK = 900
 PLACE = ("grid_id", "community_id", "street_id")
 
 
@@ -50,12 +48,6 @@ AS_IS = frozenset(
         "TextField",
     }
 )
-
-
-def chunks(items, size: int = CHUNK):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class Plan:
@@ -119,13 +111,13 @@ class Plan:
             or record.grid_id in scope.grid_ids
         )
 
+    def in_scope_by(self, queryset, field: str, keys) -> dict:
+        """Records the rows refer to by `field`, only those in the importer's scope."""
+        found = records_by(queryset.only(field, *PLACE), field, keys)
+        return {key: record for key, record in found.items() if self.in_scope(record)}
+
     def buildings_in_scope(self, codes) -> dict[str, Building]:
-        found = {}
-        for chunk in chunks({code for code in codes if code}):
-            for building in Building.objects.filter(code__in=chunk).only("code", *PLACE):
-                if self.in_scope(building):
-                    found[building.code] = building
-        return found
+        return self.in_scope_by(Building.objects.all(), "code", codes)
 
     def building_of(self, row: dict, values: dict, buildings: dict) -> Building | None:
         code = values.get("building_code")

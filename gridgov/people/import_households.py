@@ -8,10 +8,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from gridgov.core.protect import blind_index, protect
+from gridgov.core.spreadsheets import chunks, records_by
 from gridgov.people import rules
 from gridgov.people.actions import RESIDENT_PLAIN_FIELDS
 from gridgov.people.choices import IdType, Relation, ResidentStatus
-from gridgov.people.import_checks import PLACE, Plan, chunks, insert
+from gridgov.people.import_checks import PLACE, Plan, insert
 from gridgov.people.models import (
     FocusMembership,
     Household,
@@ -44,9 +45,9 @@ class HouseholdPlan(Plan):
                 "building_id", "unit", "room", *PLACE
             ):
                 dwellings[(dwelling.building_id, dwelling.unit, dwelling.room)] = dwelling
-        existing = {}
-        for chunk in chunks({values["number"] for _r, values, _o in rows if values["number"]}):
-            existing.update((h.number, h) for h in Household.objects.filter(number__in=chunk))
+        existing = records_by(
+            Household.objects.all(), "number", (v["number"] for _r, v, _o in rows)
+        )
         self.moved: list[tuple[Household, int]] = []
         seen: dict = {}
         for row, values, ok in rows:
@@ -140,18 +141,14 @@ class ResidentPlan(Plan):
 
     def check(self) -> None:
         rows = self.cleaned()
-        households = {}
-        for chunk in chunks({v["household_number"] for _r, v, _o in rows if v["household_number"]}):
-            for household in Household.objects.filter(number__in=chunk).only("number", *PLACE):
-                if self.in_scope(household):
-                    households[household.number] = household
+        households = self.in_scope_by(
+            Household.objects.all(), "number", (v["household_number"] for _r, v, _o in rows)
+        )
         indexes = {}
         for row, values, _ok in rows:
             if values["id_type"] != IdType.NONE and values["id_number"]:
                 indexes[row["row"]] = blind_index(values["id_number"])
-        by_index = {}
-        for chunk in chunks(set(indexes.values())):
-            by_index.update((r.id_index, r) for r in Resident.objects.filter(id_index__in=chunk))
+        by_index = records_by(Resident.objects.all(), "id_index", indexes.values())
         by_person = self.stored_without_id(rows, indexes, households)
         self.transitions: list[tuple[Resident, int | None, str | None]] = []
         seen_ids: dict = {}

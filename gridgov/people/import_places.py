@@ -9,8 +9,9 @@ from shapely import STRtree
 from shapely.geometry import Point
 
 from gridgov.core.scope import area_path_q
+from gridgov.core.spreadsheets import chunks, records_by
 from gridgov.people import rules
-from gridgov.people.import_checks import Plan, chunks
+from gridgov.people.import_checks import Plan
 from gridgov.people.models import FocusMembership, Household, Organization, Resident
 from gridgov.places.geometry import parse_boundary
 from gridgov.places.models import Area, Building, Dwelling, Level, move_to_place
@@ -57,9 +58,7 @@ class BuildingPlan(Plan):
 
     def check(self) -> None:
         rows = self.cleaned()
-        existing = {}
-        for chunk in chunks({values["code"] for _row, values, _ok in rows if values["code"]}):
-            existing.update((b.code, b) for b in Building.objects.filter(code__in=chunk))
+        existing = records_by(Building.objects.all(), "code", (v["code"] for _r, v, _o in rows))
         finder = GridFinder(self)
         self.moved: list[Building] = []
         seen: dict = {}
@@ -175,11 +174,8 @@ class OrganizationPlan(Plan):
     def check(self) -> None:
         rows = self.cleaned()
         buildings = self.buildings_in_scope(values["building_code"] for _r, values, _o in rows)
-        by_code, by_name = {}, {}
-        for chunk in chunks({v["credit_code"] for _r, v, _o in rows if v["credit_code"]}):
-            by_code.update(
-                (o.credit_code, o) for o in Organization.objects.filter(credit_code__in=chunk)
-            )
+        codes = (v["credit_code"] for _r, v, _o in rows)
+        by_code, by_name = records_by(Organization.objects.all(), "credit_code", codes), {}
         for chunk in chunks([b.pk for b in buildings.values()]):
             for organization in Organization.objects.filter(building_id__in=chunk):
                 by_name.setdefault((organization.building_id, organization.name), organization)
