@@ -50,6 +50,10 @@ AS_IS = frozenset(
 )
 
 
+def _unknown_building(code) -> str:
+    return _("楼宇编码 %(code)s 不存在或不在您的管辖范围内。") % {"code": code}
+
+
 class Plan:
     """Checks rows of one kind; subclasses say how a row becomes a record."""
 
@@ -119,18 +123,20 @@ class Plan:
     def buildings_in_scope(self, codes) -> dict[str, Building]:
         return self.in_scope_by(Building.objects.all(), "code", codes)
 
-    def building_of(self, row: dict, values: dict, buildings: dict) -> Building | None:
-        code = values.get("building_code")
-        if not code:
+    def referred(self, row: dict, values: dict, column: str, found: dict, unknown):
+        """The stored record the row's `column` names (from `found`, see in_scope_by),
+        or None: reported with `unknown(key)` whether it is missing or out of scope,
+        so a file cannot probe other streets."""
+        key = values.get(column)
+        if not key:
             return None  # the rules reported the empty cell
-        building = buildings.get(code)
-        if building is None:
-            self.fail(
-                row,
-                "building_code",
-                _("楼宇编码 %(code)s 不存在或不在您的管辖范围内。") % {"code": code},
-            )
-        return building
+        record = found.get(key)
+        if record is None:
+            self.fail(row, column, unknown(key))
+        return record
+
+    def building_of(self, row: dict, values: dict, buildings: dict) -> Building | None:
+        return self.referred(row, values, "building_code", buildings, _unknown_building)
 
     def grid_agrees(self, row: dict, placed, key: str) -> bool:
         """Whether the row's 网格 cell, if any (exports carry one), names the grid of

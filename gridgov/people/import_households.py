@@ -121,6 +121,10 @@ class HouseholdPlan(Plan):
             )
 
 
+def _unknown(number) -> str:
+    return _("户号 %(n)s 不存在或不在您的管辖范围内。") % {"n": number}
+
+
 class ResidentPlan(Plan):
     model = Resident
     plain = RESIDENT_PLAIN_FIELDS
@@ -154,14 +158,7 @@ class ResidentPlan(Plan):
         seen_ids: dict = {}
         seen_people: dict = {}
         for row, values, ok in rows:
-            household = households.get(values["household_number"])
-            if values["household_number"] and household is None:
-                self.fail(
-                    row,
-                    "household_number",
-                    _("户号 %(n)s 不存在或不在您的管辖范围内。")
-                    % {"n": values["household_number"]},
-                )
+            household = self.referred(row, values, "household_number", households, _unknown)
             index = indexes.get(row["row"])
             if index:
                 if self.duplicate(seen_ids, index, row, "id_number"):
