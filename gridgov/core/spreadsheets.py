@@ -1,10 +1,10 @@
 """Spreadsheets in and out: every export goes through `xlsx_response`, every import
 reads its file through a `SheetPlan`.
 
-Writing: two things every export must get right, so they live here once. Text a spreadsheet
-would read as a formula (``=HYPERLINK(...)`` typed into a name field) is neutralised,
-as OWASP advises for CSV/formula injection. And an export is capped, so one click
-cannot build a file the server or Excel chokes on; a capped sheet says so.
+Writing: two things every export must get right, so they live here once. Text a
+spreadsheet would read as a formula (``=HYPERLINK(...)`` typed into a name field) is
+neutralised, as OWASP advises for CSV/formula injection. And an export is capped, so
+one click cannot build a file the server or Excel chokes on; a capped sheet says so.
 """
 
 import datetime
@@ -440,8 +440,7 @@ class SheetPlan:
         rows = []
         # read_only yields empty tuples for blank rows, so numbering matches the sheet.
         for number, values in enumerate(lines, start=2):
-            filled = len(values) - values.count(None) - values.count("")
-            if filled == 0 or not any(not blank(v) for v in values):
+            if all(blank(v) for v in values):
                 continue
             if number == 2 and _is_notes_row(values):
                 continue
