@@ -15,6 +15,7 @@ imports back changing nothing.
 import io
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -322,42 +323,49 @@ def _materials(values: list[dict]) -> list[Material]:
     return [Material(sort=sort, **m) for sort, m in enumerate(values)]
 
 
+def _item_code(row: dict, seen: dict[str, int]) -> str:
+    code = _code(row, "code")
+    if code in seen:
+        raise RowError(_("事项编码与第 %(row)d 行重复。") % {"row": seen[code]}, "code")
+    seen[code] = row["row"]
+    return code
+
+
+def _material_code(row: dict, seen: dict[str, int]) -> str:
+    code = _code(row, "item_code")
+    if code not in seen:
+        raise RowError(_("“事项”表中没有这个事项编码。"), "item_code")
+    return code
+
+
+def _checked(sheet: str, rows: list[dict], check, code_of, problems: list) -> list[tuple]:
+    """(code, values) of each good row of one sheet; each bad cell goes to `problems`."""
+    good = []
+    for row in rows:
+        values, row_problems = check(row)
+        try:
+            code = code_of(row)
+        except RowError as exc:
+            row_problems.insert(0, exc)
+        problems += [SHEETS[sheet].problem(row, exc, f"{sheet}:") for exc in row_problems]
+        if not row_problems:
+            good.append((code, values))
+    return good
+
+
 def check_catalogue(street, rows: CatalogueRows) -> CatalogueSheet:
     """Check every row of both sheets against the street's window groups; raise
     ImportRejected listing every problem by sheet, row and column."""
-    groups = _Groups(street)
+    groups, seen = _Groups(street), {}
     problems = []
-    seen: dict[str, int] = {}
-    parsed: list[tuple[str, dict]] = []
-    for row in rows.items:
-        values, row_problems = _item(row, groups)
-        try:
-            code = _code(row, "code")
-            if code in seen:
-                message = _("事项编码与第 %(row)d 行重复。") % {"row": seen[code]}
-                raise RowError(message, "code")
-            seen[code] = row["row"]
-        except RowError as exc:
-            row_problems.insert(0, exc)
-        problems += [SHEETS[ITEMS].problem(row, exc, f"{ITEMS}:") for exc in row_problems]
-        if not row_problems:
-            parsed.append((code, values))
+    check_item, item_code = partial(_item, groups=groups), partial(_item_code, seen=seen)
+    parsed = _checked(ITEMS, rows.items, check_item, item_code, problems)
     materials: dict[str, list[dict]] | None = None
     if rows.materials is not None:
         materials = {code: [] for code in seen}
-        for row in rows.materials:
-            values, row_problems = _material(row)
-            try:
-                code = _code(row, "item_code")
-                if code not in seen:
-                    raise RowError(_("“事项”表中没有这个事项编码。"), "item_code")
-            except RowError as exc:
-                row_problems.insert(0, exc)
-            problems += [
-                SHEETS[MATERIALS].problem(row, exc, f"{MATERIALS}:") for exc in row_problems
-            ]
-            if not row_problems:
-                materials[code].append(values)
+        material_code = partial(_material_code, seen=seen)
+        for code, values in _checked(MATERIALS, rows.materials, _material, material_code, problems):
+            materials[code].append(values)
     if problems:
         order = {column_key(s, c.key): i for s in COLUMNS for i, c in enumerate(COLUMNS[s])}
         problems.sort(

@@ -155,24 +155,17 @@ class ResidentPlan(Plan):
         by_index = records_by(Resident.objects.all(), "id_index", indexes.values())
         by_person = self.stored_without_id(rows, indexes, households)
         self.transitions: list[tuple[Resident, int | None, str | None]] = []
-        seen_ids: dict = {}
-        seen_people: dict = {}
+        seen: dict = {}
         for row, values, ok in rows:
             household = self.referred(row, values, "household_number", households, _unknown)
             index = indexes.get(row["row"])
             if index:
-                if self.duplicate(seen_ids, index, row, "id_number"):
-                    continue
-                resident = by_index.get(index)
+                found, resident = self.match(row, seen, index, "id_number", by_index.get(index))
             else:
                 person = (values["household_number"], values["name"], values["birth_date"])
-                if self.duplicate(seen_people, person, row, "name"):
-                    continue
-                resident = by_person.get((household.pk, *person[1:])) if household else None
-            if resident is not None and not self.in_scope(resident):
-                self.fail(row, "id_number", _("该证件号码已登记在其他住户中。"))
-                continue
-            if not ok or household is None:
+                stored = by_person.get((household.pk, *person[1:])) if household else None
+                found, resident = self.match(row, seen, person, "name", stored)
+            if not found or not ok or household is None:
                 continue
             if "grid" in self.columns and not self.grid_agrees(row, household, "household_number"):
                 continue
@@ -180,6 +173,18 @@ class ResidentPlan(Plan):
                 self.plan_new_resident(values, household)
             else:
                 self.plan_resident(resident, values, household)
+
+    def match(self, row, seen: dict, key, column: str, resident):
+        """(True, the stored resident the row updates or None for a new one), matched
+        by its `key`: the ID number, or else household, name and birth date. (False,
+        None) when another row has the same key or the match is registered outside
+        the scope."""
+        if self.duplicate(seen, key, row, column):
+            return False, None
+        if resident is not None and not self.in_scope(resident):
+            self.fail(row, "id_number", _("该证件号码已登记在其他住户中。"))
+            return False, None
+        return True, resident
 
     def stored_without_id(self, rows, indexes, households) -> dict:
         """Residents without an ID number match on household, name and birth date."""

@@ -203,23 +203,25 @@ class OrganizationPlan(Plan):
             if not ok or building is None or not self.grid_agrees(row, building, "building_code"):
                 continue
             organization = organization or Organization()
-            if not self.claim(organization, row, "name"):
-                continue
-            changed: set = set()
-            for key in self.plain:
-                self.put(organization, key, values[key], changed)
-            if code or organization.pk is None:
-                # A row without a code never clears the code a unit already has.
-                self.put(organization, "credit_code", code, changed)
-            self.put(organization, "employees", values["employees"] or 0, changed)
-            self.put_secret(
-                organization,
-                "contact_phone",
-                "phone",
-                values["contact_phone"],
-                changed,
-                "contact_phone",
-            )
-            self.put(organization, "building_id", building.pk, changed, "building_code")
-            self.place(organization, building, changed)
-            self.keep(organization, changed)
+            if self.claim(organization, row, "name"):
+                self.plan_organization(organization, values, building)
+
+    def plan_organization(self, organization, values: dict, building) -> None:
+        changed: set = set()
+        for key in self.plain:
+            self.put(organization, key, values[key], changed)
+        if values["credit_code"] or organization.pk is None:
+            # A row without a code never clears the code a unit already has.
+            self.put(organization, "credit_code", values["credit_code"], changed)
+        self.put(organization, "employees", values["employees"] or 0, changed)
+        self.put_secret(
+            organization,
+            "contact_phone",
+            "phone",
+            values["contact_phone"],
+            changed,
+            "contact_phone",
+        )
+        self.put(organization, "building_id", building.pk, changed, "building_code")
+        self.place(organization, building, changed)
+        self.keep(organization, changed)
