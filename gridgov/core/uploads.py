@@ -8,9 +8,10 @@ under a random id. These steps live here once so that every import page refuses 
 same files with the same words, keeps the same bounded amount of session data and
 writes the same report sheet.
 
-Core knows nothing of the domain: each app passes its suffixes, its session key, a
-function naming its columns and a function that runs its import (`run_import`); its
-page extends core/import_page.html. A problem is a core.spreadsheets.RowProblem.
+Core knows nothing of the domain: each app passes its suffixes, its ImportReports
+(session key, column names, download view) and to `run_import` a function that runs
+its import; its page extends core/import_page.html. A problem is a
+core.spreadsheets.RowProblem.
 """
 
 import itertools
