@@ -24,6 +24,8 @@ from typing import NamedTuple
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import CommandError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -238,6 +240,43 @@ def run_import(request, form, run, reports: ImportReports, done_url: str, kind=N
         return ImportOutcome()
     messages.success(request, message)
     return ImportOutcome(done=redirect(done_url))
+
+
+# --- the same in a management command -------------------------------------------------
+
+
+def problem_line(problem, column_label, *, values: bool = True) -> str:
+    """One line of a refused import's report: "行 3，列 证件号码，值 …：…" (without the
+    value when `values` is False), or "文件：…" for the whole file."""
+    if not problem.row:
+        return _("文件：%(message)s") % {"message": problem.message}
+    parts = {"row": problem.row, "column": column_label(problem.column)}
+    parts["message"] = problem.message
+    if values:
+        parts["value"] = problem.value or "—"
+        return _("行 %(row)d，列 %(column)s，值 %(value)s：%(message)s") % parts
+    return _("行 %(row)d，列 %(column)s：%(message)s") % parts
+
+
+def run_import_command(command, run, *, file: str, column_label, denied: str, values=True):
+    """What an import command does: `run()` and return its result. A refused file
+    prints its report, a line a problem, and exits with code 1; an unreadable file, a
+    user without the permission (`denied` says so) or any other refusal ends the
+    command with its message."""
+    try:
+        return run()
+    except OSError as exc:
+        raise CommandError(
+            _("无法读取 %(file)s：%(error)s") % {"file": file, "error": exc.strerror}
+        ) from None
+    except ImportRejected as exc:
+        for problem in exc.problems:
+            command.stdout.write(problem_line(problem, column_label, values=values))
+        raise CommandError(str(exc.message), returncode=1) from None
+    except PermissionDenied:
+        raise CommandError(denied) from None
+    except ActionError as exc:
+        raise CommandError(str(exc.message)) from None
 
 
 def problems_response(filename: str, problems, column_label, *, values: bool = True):
