@@ -10,10 +10,9 @@ name. An exported sheet imports back as it is.
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 
 from gridgov.cases.choices import CategoryKind
 from gridgov.cases.models import Category, DayKind, SpecialDay
@@ -24,20 +23,19 @@ from gridgov.cases.reference_actions import (
 )
 from gridgov.cases.worktime import Unit
 from gridgov.core.errors import ActionError
-from gridgov.core.spreadsheets import FORMULA_STARTS, cell_text, choice_map, norm, xlsx_response
-from gridgov.people.imports import ImportRejected, RowProblem, file_problem
+from gridgov.core.spreadsheets import (
+    Column,
+    ImportRejected,
+    RowProblem,
+    SheetPlan,
+    cell_text,
+    choice_map,
+    norm,
+    shown,
+    xlsx_response,
+)
 
-XLSX_SUFFIX = ".xlsx"
 MAX_ROWS = 2000
-MAX_VALUE_CHARS = 50
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    required: bool = False
-
 
 CATEGORY_COLUMNS = (
     Column("code", gettext_lazy("编码"), True),
@@ -64,104 +62,8 @@ DAY_COLUMNS = (
 )
 
 
-def column_label(columns, key: str) -> str:
-    for column in columns:
-        if column.key == key:
-            return str(column.label)
-    return str(key or "—")
-
-
-def shown(value) -> str:
-    """A cell as a report shows it: text, cut short."""
-    if value is None:
-        return ""
-    text = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value).strip()
-    return text[:MAX_VALUE_CHARS]
-
-
-# Reading ------------------------------------------------------------------------------
-
-
-def header_columns(columns, header: tuple) -> tuple[dict[str, int], list[str]]:
-    """Where each column is in the header row (named by its key or its label in
-    either language), and the labels of the required columns it lacks."""
-    known = choice_map((c.key, c.label) for c in columns)
-    found: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = known.get(norm(title))
-        if key and key not in found:
-            found[key] = index
-    return found, [str(c.label) for c in columns if c.required and c.key not in found]
-
-
-def quoted(labels) -> str:
-    return pgettext("quoted list separator", "”“").join(labels)
-
-
-def _cell(value):
-    if value.__class__ is float and value.is_integer():
-        return int(value)
-    if value.__class__ is str and value[:1] == "'" and value[1:2] in FORMULA_STARTS:
-        return value[1:]  # the apostrophe our exports put before a formula
-    return value
-
-
-def data_rows(found: dict[str, int], lines, limit: int, too_many: str) -> list[dict]:
-    """{"row": line number, key: cell} for each line that is not empty, for the
-    columns `found`; `too_many` is the message past `limit` rows."""
-    rows = []
-    for number, values in enumerate(lines, start=2):
-        if not any(v is not None and str(v).strip() for v in values):
-            continue
-        if len(rows) >= limit:
-            raise file_problem(too_many)
-        row = {"row": number}
-        for key, index in found.items():
-            row[key] = _cell(values[index]) if index < len(values) else None
-        rows.append(row)
-    return rows
-
-
-def open_xlsx(path_or_file, filename: str):
-    """The uploaded workbook, read-only; refuses a file that is too big or not an
-    .xlsx. The caller closes it."""
-    from gridgov.places import io as area_io
-    from gridgov.places.actions import ImportRejected as FileRefused
-
-    if Path(filename or "").suffix.lower() != XLSX_SUFFIX:
-        raise file_problem(_("只能导入 .xlsx 文件。"))
-    try:
-        return area_io.open_workbook(area_io.read_limited(path_or_file))
-    except FileRefused as exc:
-        raise ImportRejected([RowProblem(0, "", "", p.message) for p in exc.problems]) from None
-
-
-UNREADABLE = gettext_lazy("无法读取这个 Excel 文件，请用 Excel 另存为 .xlsx 后再试。")
-
-
-def read_rows(columns, path_or_file, filename: str) -> list[dict]:
-    """The rows of the first sheet as {"row": line number, key: cell}; only the keys
-    whose column the header names. Refuses a file that is too big or not an .xlsx."""
-    workbook = open_xlsx(path_or_file, filename)
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        lines = sheet.iter_rows(values_only=True)
-        header = next(lines, None)
-        if header is None:
-            raise file_problem(_("表格是空的。"))
-        found, missing = header_columns(columns, header)
-        if missing:
-            raise file_problem(_("表格第一行缺少“%(columns)s”列。") % {"columns": quoted(missing)})
-        too_many = _("文件超过 %(n)d 行，请拆分后再导入。") % {"n": MAX_ROWS}
-        rows = data_rows(found, lines, MAX_ROWS, too_many)
-    except (KeyError, ValueError, TypeError, OSError, IndexError):
-        raise file_problem(str(UNREADABLE)) from None
-    finally:
-        workbook.close()
-    if not rows:
-        raise file_problem(_("表格里没有数据行。"))
-    return rows
+CATEGORY_SHEET = SheetPlan(CATEGORY_COLUMNS, MAX_ROWS)
+DAY_SHEET = SheetPlan(DAY_COLUMNS, MAX_ROWS)
 
 
 # Categories ---------------------------------------------------------------------------
@@ -258,14 +160,13 @@ def check_categories(actor, rows: list[dict], effective: dt.date) -> CategoryShe
         else:
             sheet.updated += 1
     if problems:
-        order = {c.key: i for i, c in enumerate(CATEGORY_COLUMNS)}
-        problems.sort(key=lambda p: (p.row, order.get(p.column, 99)))
-        raise ImportRejected(problems)
+        raise ImportRejected(CATEGORY_SHEET.sort(problems))
     return sheet
 
 
 def read_categories(actor, path_or_file, filename: str, effective: dt.date) -> CategorySheet:
-    return check_categories(actor, read_rows(CATEGORY_COLUMNS, path_or_file, filename), effective)
+    rows, _data = CATEGORY_SHEET.read(path_or_file, filename)
+    return check_categories(actor, rows, effective)
 
 
 def category_rows(on: dt.date):
@@ -336,7 +237,8 @@ def check_days(rows: list[dict], year: int) -> list[tuple]:
 
 
 def read_days(path_or_file, filename: str, year: int) -> list[tuple]:
-    return check_days(read_rows(DAY_COLUMNS, path_or_file, filename), year)
+    rows, _data = DAY_SHEET.read(path_or_file, filename)
+    return check_days(rows, year)
 
 
 def days_response(year: int):

@@ -9,7 +9,6 @@ in the session under a random id so it can be downloaded without a new upload.
 
 import calendar as stdcal
 import datetime as dt
-import functools
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,17 +31,17 @@ from gridgov.cases.worktime import DEFAULT_PERIODS, Unit
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.uploads import (
+    ImportReports,
     SheetImportForm,
-    kept_report,
-    problems_response,
-    refused_report,
-    whole_file_errors,
+    run_import,
 )
-from gridgov.people.imports import ImportRejected, RowProblem
 
 CAPABILITY = "cases.reference"
-REPORTS_KEY = "cases.reference_reports"
-REPORT_COLUMNS = {"categories": reference_io.CATEGORY_COLUMNS, "days": reference_io.DAY_COLUMNS}
+REPORTS = ImportReports(
+    "cases.reference_reports",
+    {"categories": reference_io.CATEGORY_SHEET.label, "days": reference_io.DAY_SHEET.label},
+    "cases:reference_import_report",
+)
 DEPARTMENTS_PER_PAGE = 50
 
 
@@ -60,21 +60,9 @@ def _add_error(form, exc: ActionError):
 # --- import reports ------------------------------------------------------------------
 
 
-def _column_label(kind: str):
-    """The column keys of the `kind` sheet as its header names them."""
-    return functools.partial(reference_io.column_label, REPORT_COLUMNS[kind])
-
-
-def _report(request, kind: str, exc: ImportRejected) -> dict:
-    """The report of a refused import for the page; kept in the session to download."""
-    return refused_report(request, REPORTS_KEY, exc, _column_label(kind), kind=kind)
-
-
 @requires(CAPABILITY)
 def reference_import_report(request, report_id: str):
-    rows, kind = kept_report(request, REPORTS_KEY, report_id)
-    problems = [RowProblem(*row) for row in rows]
-    return problems_response("import-problems.xlsx", problems, _column_label(kind))
+    return REPORTS.download(request, report_id)
 
 
 # --- categories ----------------------------------------------------------------------
@@ -177,36 +165,31 @@ def reference_category_edit(request, code: str):
 
 @requires(CAPABILITY)
 def reference_category_import(request):
+    def run(upload, data) -> str:
+        effective = data["effective"]
+        sheet = reference_io.read_categories(request.user, upload, upload.name, effective)
+        counts = {"created": sheet.created, "updated": sheet.updated}
+        counts |= {"unchanged": sheet.unchanged, "date": effective.isoformat()}
+        if data["dry_run"]:
+            message = _(
+                "检查通过：将新建 %(created)d 个类别、修改 %(updated)d 个，"
+                "%(unchanged)d 个没有变化（自 %(date)s 起生效）。未写入任何数据。"
+            )
+        else:
+            counts |= actions.import_categories(request.user, sheet.rows, effective)
+            message = _(
+                "导入完成：新建 %(created)d 个类别，修改 %(updated)d 个，"
+                "%(unchanged)d 个没有变化，自 %(date)s 起生效。"
+            )
+        return message % counts
+
     form = CategoryImportForm(
         request.POST or None, request.FILES or None, initial={"effective": timezone.localdate()}
     )
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload, effective = form.cleaned_data["file"], form.cleaned_data["effective"]
-        try:
-            sheet = reference_io.read_categories(request.user, upload, upload.name, effective)
-            counts = {"created": sheet.created, "updated": sheet.updated}
-            counts |= {"unchanged": sheet.unchanged, "date": effective.isoformat()}
-            if form.cleaned_data["dry_run"]:
-                message = _(
-                    "检查通过：将新建 %(created)d 个类别、修改 %(updated)d 个，"
-                    "%(unchanged)d 个没有变化（自 %(date)s 起生效）。未写入任何数据。"
-                )
-            else:
-                counts |= actions.import_categories(request.user, sheet.rows, effective)
-                message = _(
-                    "导入完成：新建 %(created)d 个类别，修改 %(updated)d 个，"
-                    "%(unchanged)d 个没有变化，自 %(date)s 起生效。"
-                )
-        except ImportRejected as exc:
-            if not whole_file_errors(form, exc.problems):
-                report = _report(request, "categories", exc)
-        except ActionError as exc:
-            form.add_error("file", exc.message)
-        else:
-            messages.success(request, message % counts)
-            return redirect("cases:reference_categories")
-    return render(request, "cases/reference_import.html", {"form": form, "report": report})
+    done_url = reverse("cases:reference_categories")
+    outcome = run_import(request, form, run, REPORTS, done_url, kind="categories")
+    context = {"form": form, "report": outcome.report}
+    return outcome.done or render(request, "cases/reference_import.html", context)
 
 
 @requires(CAPABILITY)
@@ -391,36 +374,23 @@ def reference_calendar_day_delete(request, year: int):
 @requires(CAPABILITY)
 @require_POST
 def reference_calendar_import(request, year: int):
+    def run(upload, data) -> str:
+        days = reference_io.read_days(upload, upload.name, _year_or_404(year))
+        if data["dry_run"]:
+            return _(
+                "检查通过：共 %(n)d 天，导入后将替换 %(year)d 年的节假日与调休。未写入任何数据。"
+            ) % {"n": len(days), "year": year}
+        counts = actions.replace_special_days(request.user, year, days)
+        return (
+            _("导入完成：保存 %(saved)d 天，删除 %(deleted)d 天，%(unchanged)d 天没有变化。")
+            % counts
+        )
+
     form = ImportForm(request.POST, request.FILES)
-    form.report = None
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            days = reference_io.read_days(upload, upload.name, _year_or_404(year))
-            if form.cleaned_data["dry_run"]:
-                messages.success(
-                    request,
-                    _(
-                        "检查通过：共 %(n)d 天，导入后将替换 %(year)d 年的节假日与调休。未写入任何数据。"
-                    )
-                    % {"n": len(days), "year": year},
-                )
-            else:
-                counts = actions.replace_special_days(request.user, year, days)
-                messages.success(
-                    request,
-                    _(
-                        "导入完成：保存 %(saved)d 天，删除 %(deleted)d 天，%(unchanged)d 天没有变化。"
-                    )
-                    % counts,
-                )
-            return redirect("cases:reference_calendar_year", year=year)
-        except ImportRejected as exc:
-            if not whole_file_errors(form, exc.problems):
-                form.report = _report(request, "days", exc)
-        except ActionError as exc:
-            form.add_error("file", exc.message)
-    return _calendar_page(request, year, import_form=form)
+    done_url = reverse("cases:reference_calendar_year", args=[year])
+    outcome = run_import(request, form, run, REPORTS, done_url, kind="days")
+    form.report = outcome.report
+    return outcome.done or _calendar_page(request, year, import_form=form)
 
 
 @requires(CAPABILITY)

@@ -29,14 +29,18 @@ from gridgov.command.signing import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEAD
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.scope import street_q
-from gridgov.core.uploads import kept_report, problems_response, refused_report, whole_file_errors
-from gridgov.people.imports import ImportRejected, RowProblem
+from gridgov.core.uploads import ImportReports, run_import
 from gridgov.places.models import Area, Level
 
 CAPABILITY = "command.cameras"
 PAGE_SIZE = 50
 STALE_AFTER = dt.timedelta(minutes=10)
-REPORTS_KEY = "command.camera_import_reports"
+REPORTS = ImportReports(
+    "command.camera_import_reports",
+    camera_io.report_label,
+    "command:camera_import_report",
+    "camera-import-problems.xlsx",
+)
 MAP_PATH = "/command/map/"
 
 
@@ -157,41 +161,32 @@ def camera_export(request):
 
 @requires(CAPABILITY)
 def camera_import(request):
-    form = CameraImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            sheet = camera_io.read_cameras(request.user, upload, upload.name)
-            counts = {"created": len(sheet.new), "updated": len(sheet.changed)}
-            counts["unchanged"] = sheet.unchanged
-            if form.cleaned_data["dry_run"]:
-                message = _(
-                    "检查通过：将新增 %(created)d 个摄像头、修改 %(updated)d 个，"
-                    "%(unchanged)d 个没有变化。未写入任何数据。"
-                )
-            else:
-                counts = camera_actions.import_cameras(request.user, sheet, upload.name)
-                message = _(
-                    "导入完成：新增 %(created)d 个摄像头，修改 %(updated)d 个，"
-                    "%(unchanged)d 个没有变化。"
-                )
-        except ImportRejected as exc:
-            if not whole_file_errors(form, exc.problems):
-                report = refused_report(request, REPORTS_KEY, exc, camera_io.report_label)
-        except ActionError as exc:
-            form.add_error("file", exc.message)
+    def run(upload, data) -> str:
+        sheet = camera_io.read_cameras(request.user, upload, upload.name)
+        counts = {"created": len(sheet.new), "updated": len(sheet.changed)}
+        counts["unchanged"] = sheet.unchanged
+        if data["dry_run"]:
+            message = _(
+                "检查通过：将新增 %(created)d 个摄像头、修改 %(updated)d 个，"
+                "%(unchanged)d 个没有变化。未写入任何数据。"
+            )
         else:
-            messages.success(request, message % counts)
-            return redirect("command:camera_list")
-    context = {"form": form, "report": report, "columns": camera_io.COLUMNS}
-    return render(request, "command/camera_import.html", context)
+            counts = camera_actions.import_cameras(request.user, sheet, upload.name)
+            message = _(
+                "导入完成：新增 %(created)d 个摄像头，修改 %(updated)d 个，"
+                "%(unchanged)d 个没有变化。"
+            )
+        return message % counts
+
+    form = CameraImportForm(request.POST or None, request.FILES or None)
+    outcome = run_import(request, form, run, REPORTS, reverse("command:camera_list"))
+    context = {"form": form, "report": outcome.report, "columns": camera_io.COLUMNS}
+    return outcome.done or render(request, "command/camera_import.html", context)
 
 
 @requires(CAPABILITY)
 def camera_import_report(request, report_id: str):
-    problems = [RowProblem(*row) for row in kept_report(request, REPORTS_KEY, report_id).rows]
-    return problems_response("camera-import-problems.xlsx", problems, camera_io.report_label)
+    return REPORTS.download(request, report_id)
 
 
 # --- alert sources -------------------------------------------------------------------

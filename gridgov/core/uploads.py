@@ -8,25 +8,33 @@ under a random id. These steps live here once so that every import page refuses 
 same files with the same words, keeps the same bounded amount of session data and
 writes the same report sheet.
 
-Core knows nothing of the domain: each app passes its suffixes, its session key and a
-function naming its columns. A problem is anything with `row` (0: the whole file),
-`column` (a key), `message` and, for sheets with a value column, `value`.
+Core knows nothing of the domain: each app passes its suffixes, its ImportReports
+(session key, column names, download view) and to `run_import` a function that runs
+its import; its page extends core/import_page.html. A problem is a
+core.spreadsheets.RowProblem.
 """
 
 import itertools
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from django import forms
 from django.conf import settings
-from django.http import Http404
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import CommandError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.core.spreadsheets import xlsx_response
+from gridgov.core.errors import ActionError
+from gridgov.core.spreadsheets import XLSX_SUFFIX, ImportRejected, RowProblem, xlsx_response
 
-XLSX_SUFFIX = ".xlsx"
 # Reports kept under one session key: the newest few; an older id answers 404.
 KEPT_REPORTS = 3
 # A longer report is cut, on the page and in the session (which is saved with every
@@ -133,14 +141,27 @@ def kept_report(request, key: str, report_id: str) -> KeptReport:
     return KeptReport(report, None)
 
 
-def refused_report(request, key: str, rejected, column_label, *, kind: str | None = None):
+def refused_report(
+    request,
+    key: str,
+    rejected,
+    column_label,
+    *,
+    kind: str | None = None,
+    url_name: str = "",
+    values: bool = True,
+):
     """Keep the report of a refused import and return what core/_import_report.html
-    shows: its id, the refusal's message and the first KEPT_PROBLEMS problems (row,
-    column as the sheet names it, value, message), and whether it was cut."""
+    shows: its id and download address (the view `url_name`, which takes the id), the
+    refusal's message, the first KEPT_PROBLEMS problems (row, column as the sheet
+    names it, value, message), whether it was cut and whether it shows values."""
     problems = rejected.problems[:KEPT_PROBLEMS]
     rows = ([p.row, p.column, p.value, p.message] for p in problems)
+    report_id = keep_report(request, key, rows, kind=kind)
     return {
-        "id": keep_report(request, key, rows, kind=kind),
+        "id": report_id,
+        "url": reverse(url_name, args=[report_id]) if url_name else "",
+        "values": values,
         "message": rejected.message,
         "rows": [
             {
@@ -153,6 +174,109 @@ def refused_report(request, key: str, rejected, column_label, *, kind: str | Non
         ],
         "cut": len(rejected.problems) > KEPT_PROBLEMS,
     }
+
+
+@dataclass(frozen=True)
+class ImportReports:
+    """Where an import page keeps the reports of refused files (a session key), how it
+    names their columns (one function of a column key, or one per kind of sheet when
+    the page imports several), the view that downloads one (it takes the report's id)
+    and whether they show the cells' values."""
+
+    key: str
+    labels: Callable[[str], str] | dict[str, Callable[[str], str]]
+    url_name: str
+    filename: str = "import-problems.xlsx"
+    values: bool = True
+
+    def label(self, kind: str | None) -> Callable[[str], str]:
+        return self.labels[kind] if isinstance(self.labels, dict) else self.labels
+
+    def refused(self, request, rejected, kind: str | None = None) -> dict:
+        """Keep the report of a refused import; what core/_import_report.html shows."""
+        return refused_report(
+            request,
+            self.key,
+            rejected,
+            self.label(kind),
+            kind=kind,
+            url_name=self.url_name,
+            values=self.values,
+        )
+
+    def download(self, request, report_id: str):
+        """A kept report as a sheet; 404 once it is gone."""
+        rows, kind = kept_report(request, self.key, report_id)
+        problems = [RowProblem(*row) for row in rows]
+        return problems_response(self.filename, problems, self.label(kind), values=self.values)
+
+
+class ImportOutcome(NamedTuple):
+    """What an import page does next: redirect (`done`), or show the form again with
+    the report of a refused file, if any."""
+
+    done: HttpResponse | None = None
+    report: dict | None = None
+
+
+def run_import(request, form, run, reports: ImportReports, done_url: str, kind=None):
+    """What every import page does with its form. A valid POST runs `run(upload,
+    cleaned_data)`, which checks the file (and writes it, unless "only check") and
+    returns the message to show after redirecting to `done_url`. A refusal of the whole
+    file goes on the file field; a row-by-row refusal is kept in `reports` under
+    `kind` (if callable, it is given the cleaned data); any other ActionError goes on
+    the file field. Returns an ImportOutcome."""
+    if request.method != "POST" or not form.is_valid():
+        return ImportOutcome()
+    try:
+        message = run(form.cleaned_data["file"], form.cleaned_data)
+    except ImportRejected as exc:
+        if whole_file_errors(form, exc.problems):
+            return ImportOutcome()
+        kind = kind(form.cleaned_data) if callable(kind) else kind
+        return ImportOutcome(report=reports.refused(request, exc, kind))
+    except ActionError as exc:
+        form.add_error("file", exc.message)
+        return ImportOutcome()
+    messages.success(request, message)
+    return ImportOutcome(done=redirect(done_url))
+
+
+# --- the same in a management command -------------------------------------------------
+
+
+def problem_line(problem, column_label, *, values: bool = True) -> str:
+    """One line of a refused import's report: "行 3，列 证件号码，值 …：…" (without the
+    value when `values` is False), or "文件：…" for the whole file."""
+    if not problem.row:
+        return _("文件：%(message)s") % {"message": problem.message}
+    parts = {"row": problem.row, "column": column_label(problem.column)}
+    parts["message"] = problem.message
+    if values:
+        parts["value"] = problem.value or "—"
+        return _("行 %(row)d，列 %(column)s，值 %(value)s：%(message)s") % parts
+    return _("行 %(row)d，列 %(column)s：%(message)s") % parts
+
+
+def run_import_command(command, run, *, file: str, column_label, denied: str, values=True):
+    """What an import command does: `run()` and return its result. A refused file
+    prints its report, a line a problem, and exits with code 1; an unreadable file, a
+    user without the permission (`denied` says so) or any other refusal ends the
+    command with its message."""
+    try:
+        return run()
+    except OSError as exc:
+        raise CommandError(
+            _("无法读取 %(file)s：%(error)s") % {"file": file, "error": exc.strerror}
+        ) from None
+    except ImportRejected as exc:
+        for problem in exc.problems:
+            command.stdout.write(problem_line(problem, column_label, values=values))
+        raise CommandError(str(exc.message), returncode=1) from None
+    except PermissionDenied:
+        raise CommandError(denied) from None
+    except ActionError as exc:
+        raise CommandError(str(exc.message)) from None
 
 
 def problems_response(filename: str, problems, column_label, *, values: bool = True):

@@ -15,9 +15,11 @@ imports back changing nothing.
 import io
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.http import HttpResponse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,21 +27,24 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from gridgov.cases.reference_io import (
-    UNREADABLE,
-    Column,
-    data_rows,
-    header_columns,
-    open_xlsx,
-    quoted,
-    shown,
-)
 from gridgov.core.spreadsheets import (
+    KEEP,
+    UNREADABLE,
     XLSX_TYPE,
+    Column,
+    ImportRejected,
+    RowError,
+    SheetPlan,
     cell_text,
-    choice_map,
+    choice,
+    file_problem,
     norm,
+    open_workbook,
+    read_xlsx,
+    records_by,
     safe_cell,
+    text,
+    whole,
 )
 from gridgov.hall.catalogue_queries import fill_search_keys
 from gridgov.hall.models import (
@@ -50,33 +55,99 @@ from gridgov.hall.models import (
     Theme,
     WindowGroup,
 )
-from gridgov.people.imports import ImportRejected, RowProblem, file_problem
 
 ITEMS, MATERIALS = "items", "materials"
 SHEET_TITLES = {ITEMS: gettext_lazy("事项"), MATERIALS: gettext_lazy("材料")}
+MAX_DAYS, MAX_COUNT = 365, 99
+MAX_ITEMS, MAX_MATERIALS = 2000, 20_000
+DEFAULT_FEE = "不收费"
+YES = {"是", "yes", "y", "true", "1", "可以", "√"}
+NO = {"否", "no", "n", "false", "0", "不可以", "×"}
+CODE_RE = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
+
+
+def _please(label) -> str:
+    return _("请填写%(label)s。") % {"label": label}
+
+
+def _whole_message(label, high: int) -> str:
+    return _("%(label)s应为 1 到 %(high)d 的整数。") % {"label": label, "high": high}
+
+
+def _theme_message() -> str:
+    themes = "、".join(str(label) for _value, label in Theme.choices)
+    return _("主题应为以下之一：%(themes)s。") % {"themes": themes}
+
+
+# Messages built when raised, in the language of the request.
+please, whole_message, theme_message = (
+    lazy(f, str) for f in (_please, _whole_message, _theme_message)
+)
+
+
+def _days(label):
+    return whole(1, MAX_DAYS, whole_message(label, MAX_DAYS), required=please(label))
+
+
+def _fee(value) -> str:
+    return text(100)(value) or DEFAULT_FEE
+
+
+def _online(value) -> bool:
+    typed = norm(value)
+    if typed in YES:
+        return True
+    if not typed or typed in NO:
+        return False
+    raise RowError(_("可网上办理应填“是”或“否”。"))
+
+
 ITEM_COLUMNS = (
     Column("code", gettext_lazy("事项编码"), True),
-    Column("name", gettext_lazy("事项名称"), True),
-    Column("theme", gettext_lazy("主题"), True),
-    Column("department", gettext_lazy("实施部门"), True),
-    Column("legal_basis", gettext_lazy("设定依据")),
-    Column("authority", gettext_lazy("权力类型")),
-    Column("conditions", gettext_lazy("办理条件")),
-    Column("statutory_days", gettext_lazy("法定时限（工作日）"), True),
-    Column("promised_days", gettext_lazy("承诺时限（工作日）"), True),
-    Column("fee", gettext_lazy("收费")),
+    Column("name", gettext_lazy("事项名称"), True, text(100, please(gettext_lazy("事项名称")))),
+    Column("theme", gettext_lazy("主题"), True, choice(Theme, theme_message())),
+    Column(
+        "department", gettext_lazy("实施部门"), True, text(100, please(gettext_lazy("实施部门")))
+    ),
+    Column("legal_basis", gettext_lazy("设定依据"), parse=text(2000)),
+    Column("authority", gettext_lazy("权力类型"), parse=text(50)),
+    Column("conditions", gettext_lazy("办理条件"), parse=text(2000)),
+    Column(
+        "statutory_days", gettext_lazy("法定时限（工作日）"), True, _days(gettext_lazy("法定时限"))
+    ),
+    Column(
+        "promised_days", gettext_lazy("承诺时限（工作日）"), True, _days(gettext_lazy("承诺时限"))
+    ),
+    Column("fee", gettext_lazy("收费"), parse=_fee),
     Column("group", gettext_lazy("受理窗口"), True),
-    Column("online", gettext_lazy("可网上办理")),
-    Column("status", gettext_lazy("状态")),
+    Column("online", gettext_lazy("可网上办理"), parse=_online),
+    Column(
+        "status",
+        gettext_lazy("状态"),
+        parse=choice(ItemStatus, gettext_lazy("状态应为 已发布、草稿 或 已停办。"), empty=KEEP),
+    ),
 )
 MATERIAL_COLUMNS = (
     Column("item_code", gettext_lazy("事项编码"), True),
-    Column("name", gettext_lazy("材料名称"), True),
-    Column("form", gettext_lazy("原件/复印件"), True),
-    Column("count", gettext_lazy("份数")),
-    Column("notes", gettext_lazy("说明")),
-    Column("sample", gettext_lazy("样表")),
+    Column("name", gettext_lazy("材料名称"), True, text(200, please(gettext_lazy("材料名称")))),
+    Column(
+        "form",
+        gettext_lazy("原件/复印件"),
+        True,
+        choice(MaterialForm, gettext_lazy("原件/复印件应为 原件、复印件 或 原件和复印件。")),
+    ),
+    Column(
+        "count",
+        gettext_lazy("份数"),
+        parse=whole(1, MAX_COUNT, whole_message(gettext_lazy("份数"), MAX_COUNT), empty=1),
+    ),
+    Column("notes", gettext_lazy("说明"), parse=text(300)),
+    Column("sample", gettext_lazy("样表"), parse=text(300)),
 )
+SHEETS = {
+    ITEMS: SheetPlan(ITEM_COLUMNS, MAX_ITEMS, SHEET_TITLES[ITEMS]),
+    MATERIALS: SheetPlan(MATERIAL_COLUMNS, MAX_MATERIALS, SHEET_TITLES[MATERIALS]),
+}
 COLUMNS = {ITEMS: ITEM_COLUMNS, MATERIALS: MATERIAL_COLUMNS}
 # The fields an import sets on an item (besides code and street).
 FIELDS = (
@@ -84,22 +155,6 @@ FIELDS = (
     *("statutory_days", "promised_days", "fee", "group", "online", "status"),
 )
 MATERIAL_FIELDS = ("name", "form", "count", "notes", "sample")
-MAX_LENGTHS = {
-    "name": 100,
-    "department": 100,
-    "legal_basis": 2000,
-    "authority": 50,
-    "conditions": 2000,
-    "fee": 100,
-}
-MATERIAL_LENGTHS = {"name": 200, "notes": 300, "sample": 300}
-CODE_RE = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
-MAX_DAYS, MAX_COUNT = 365, 99
-MAX_ITEMS, MAX_MATERIALS = 2000, 20_000
-DEFAULT_FEE = "不收费"
-YES = {"是", "yes", "y", "true", "1", "可以", "√"}
-NO = {"否", "no", "n", "false", "0", "不可以", "×"}
-CHUNK = 900  # codes per query: under SQLite's oldest limit of bound parameters
 
 
 def column_key(sheet: str, key: str) -> str:
@@ -109,9 +164,8 @@ def column_key(sheet: str, key: str) -> str:
 def report_label(key: str) -> str:
     """A problem's column as the report names it: the sheet and the header, 事项·主题."""
     sheet, _sep, name = (key or "").partition(":")
-    for column in COLUMNS.get(sheet, ()):
-        if column.key == name:
-            return f"{SHEET_TITLES[sheet]}·{column.label}"
+    if sheet in SHEETS and SHEETS[sheet].column(name):
+        return f"{SHEET_TITLES[sheet]}·{SHEETS[sheet].label(name)}"
     return str(key or "—")
 
 
@@ -149,39 +203,20 @@ def _find_sheets(workbook):
     return found[ITEMS], found[MATERIALS]
 
 
-def _sheet_rows(sheet: str, worksheet, limit: int) -> list[dict]:
-    worksheet.reset_dimensions()
-    lines = worksheet.iter_rows(values_only=True)
-    header = next(lines, None)
-    if header is None:
-        if sheet == MATERIALS:
-            return []
-        raise file_problem(_("“事项”表是空的。"))
-    found, missing = header_columns(COLUMNS[sheet], header)
-    if missing:
-        raise file_problem(
-            _("“%(sheet)s”表第一行缺少“%(columns)s”列。")
-            % {"sheet": SHEET_TITLES[sheet], "columns": quoted(missing)}
-        )
-    too_many = _("“%(sheet)s”表超过 %(n)d 行，请拆分后再导入。") % {
-        "sheet": SHEET_TITLES[sheet],
-        "n": limit,
-    }
-    return data_rows(found, lines, limit, too_many)
-
-
 def read_catalogue(path_or_file, filename: str) -> CatalogueRows:
     """Both sheets' rows; refuses a file that is too big, not an .xlsx, or lacks the
     事项 sheet or a required column (problems of the whole file, row 0)."""
-    workbook = open_xlsx(path_or_file, filename)
+    workbook = open_workbook(read_xlsx(path_or_file, filename))
     try:
         items_sheet, materials_sheet = _find_sheets(workbook)
-        items = _sheet_rows(ITEMS, items_sheet, MAX_ITEMS)
+        items = SHEETS[ITEMS].rows(items_sheet)
+        if items is None:
+            raise file_problem(_("“事项”表是空的。"))
         materials = None
         if materials_sheet is not None:
-            materials = _sheet_rows(MATERIALS, materials_sheet, MAX_MATERIALS)
+            materials = SHEETS[MATERIALS].rows(materials_sheet) or []
     except (KeyError, ValueError, TypeError, OSError, IndexError):
-        raise file_problem(str(UNREADABLE)) from None
+        raise file_problem(UNREADABLE) from None
     finally:
         workbook.close()
     if not items:
@@ -192,143 +227,51 @@ def read_catalogue(path_or_file, filename: str) -> CatalogueRows:
 # --- checking the rows ----------------------------------------------------------------------
 
 
-class _RowError(Exception):
-    def __init__(self, column: str, message: str):
-        super().__init__(message)
-        self.column, self.message = column, message
+def _code(row: dict, key: str) -> str:
+    code = cell_text(row.get(key))
+    if not code:
+        raise RowError(_("请填写事项编码。"), key)
+    if not CODE_RE.match(code):
+        raise RowError(_("事项编码只能由字母、数字、点、下划线和短横线组成，最长 32 位。"), key)
+    return code
 
 
-def _whole(row: dict, key: str, label, high: int, default=None) -> int:
-    value = row.get(key)
-    if value is None or cell_text(value) == "":
-        if default is not None:
-            return default
-        raise _RowError(key, _("请填写%(label)s。") % {"label": label})
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = None
-    if number is None or not number.is_integer() or not 1 <= number <= high:
-        raise _RowError(
-            key, _("%(label)s应为 1 到 %(high)d 的整数。") % {"label": label, "high": high}
-        )
-    return int(number)
+class _Groups:
+    """The street's window groups, typed as the letter ("A" or "A 社保")."""
 
+    def __init__(self, street):
+        self.by_letter = {g.letter: g for g in WindowGroup.objects.filter(street=street)}
 
-def _texts(sheet: str, row: dict, limits: dict, values: dict, problems: list) -> None:
-    required = {c.key: c.label for c in COLUMNS[sheet] if c.required}
-    for key, limit in limits.items():
-        if key not in row:
-            continue  # the sheet has no such column: keep what is stored
-        text = cell_text(row.get(key))
-        if key in required and not text:
-            problems.append(_RowError(key, _("请填写%(label)s。") % {"label": required[key]}))
-        elif len(text) > limit:
-            problems.append(_RowError(key, _("不能超过 %(n)d 个字。") % {"n": limit}))
-        else:
-            values[key] = text
-
-
-class _Reader:
-    """Turns one row of either sheet into field values, collecting each bad cell."""
-
-    def __init__(self, groups: dict[str, WindowGroup]):
-        self.groups = groups
-        self.themes = choice_map(Theme.choices)
-        self.statuses = choice_map(ItemStatus.choices)
-        self.forms = choice_map(MaterialForm.choices)
-
-    def code(self, row: dict, key: str) -> str:
-        code = cell_text(row.get(key))
-        if not code:
-            raise _RowError(key, _("请填写事项编码。"))
-        if not CODE_RE.match(code):
-            raise _RowError(
-                key, _("事项编码只能由字母、数字、点、下划线和短横线组成，最长 32 位。")
-            )
-        return code
-
-    def choice(self, row: dict, key: str, mapping: dict, message: str):
-        value = mapping.get(norm(row.get(key)))
-        if value is None:
-            raise _RowError(key, message)
-        return value
-
-    def group(self, row: dict) -> WindowGroup:
-        text = cell_text(row.get("group")).upper()
-        group = self.groups.get(text[:1])
-        rest = "".join(text[1:].split())
+    def __call__(self, value) -> WindowGroup:
+        typed = cell_text(value).upper()
+        group = self.by_letter.get(typed[:1])
+        rest = "".join(typed[1:].split())
         if group is None or rest not in ("", "".join(group.name.upper().split())):
-            letters = "、".join(self.groups) or _("（本中心尚未设置窗口分组）")
+            letters = "、".join(self.by_letter) or _("（本中心尚未设置窗口分组）")
             message = _("受理窗口应为本中心的窗口分组字母：%(letters)s。")
-            raise _RowError("group", message % {"letters": letters})
+            raise RowError(message % {"letters": letters}, "group")
         return group
 
-    def online(self, row: dict) -> bool:
-        text = norm(row.get("online"))
-        if text in YES:
-            return True
-        if not text or text in NO:
-            return False
-        raise _RowError("online", _("可网上办理应填“是”或“否”。"))
 
-    def item(self, row: dict) -> tuple[dict, list[_RowError]]:
-        values, problems = {}, []
-        _texts(ITEMS, row, MAX_LENGTHS, values, problems)
-        steps = (
-            ("theme", lambda: self.choice(row, "theme", self.themes, self.theme_message())),
-            ("group", lambda: self.group(row)),
-            ("online", lambda: self.online(row)),
-        )
-        for key, step in steps:
-            if key not in row:
-                continue
-            try:
-                values[key] = step()
-            except _RowError as exc:
-                problems.append(exc)
-        if cell_text(row.get("status")):
-            message = _("状态应为 已发布、草稿 或 已停办。")
-            try:
-                values["status"] = self.choice(row, "status", self.statuses, message)
-            except _RowError as exc:
-                problems.append(exc)
-        if "fee" in values and not values["fee"]:
-            values["fee"] = DEFAULT_FEE
-        days = {}
-        for key in ("statutory_days", "promised_days"):
-            label = _("法定时限") if key == "statutory_days" else _("承诺时限")
-            try:
-                days[key] = values[key] = _whole(row, key, label, MAX_DAYS)
-            except _RowError as exc:
-                problems.append(exc)
-        if len(days) == 2 and days["promised_days"] > days["statutory_days"]:
-            message = _("承诺时限不能超过法定时限（%(n)d 个工作日）。") % {
-                "n": days["statutory_days"]
-            }
-            problems.append(_RowError("promised_days", message))
-        return values, problems
-
-    def theme_message(self) -> str:
-        return _("主题应为以下之一：%(themes)s。") % {
-            "themes": "、".join(str(label) for _value, label in Theme.choices)
-        }
-
-    def material(self, row: dict) -> tuple[dict, list[_RowError]]:
-        values, problems = {}, []
-        _texts(MATERIALS, row, MATERIAL_LENGTHS, values, problems)
+def _item(row: dict, groups: _Groups) -> tuple[dict, list[RowError]]:
+    values, problems = SHEETS[ITEMS].values(row)
+    if "group" in row:
         try:
-            message = _("原件/复印件应为 原件、复印件 或 原件和复印件。")
-            values["form"] = self.choice(row, "form", self.forms, message)
-        except _RowError as exc:
+            values["group"] = groups(row["group"])
+        except RowError as exc:
             problems.append(exc)
-        try:
-            values["count"] = _whole(row, "count", _("份数"), MAX_COUNT, default=1)
-        except _RowError as exc:
-            problems.append(exc)
-        for key in ("notes", "sample"):
-            values.setdefault(key, "")
-        return values, problems
+    days = (values.get("statutory_days"), values.get("promised_days"))
+    if None not in days and days[1] > days[0]:
+        message = _("承诺时限不能超过法定时限（%(n)d 个工作日）。") % {"n": days[0]}
+        problems.append(RowError(message, "promised_days"))
+    return values, problems
+
+
+def _material(row: dict) -> tuple[dict, list[RowError]]:
+    values, problems = SHEETS[MATERIALS].values(row)
+    for key in ("notes", "sample"):
+        values.setdefault(key, "")
+    return values, problems
 
 
 @dataclass
@@ -380,60 +323,49 @@ def _materials(values: list[dict]) -> list[Material]:
     return [Material(sort=sort, **m) for sort, m in enumerate(values)]
 
 
-def _stored(street, codes: list[str]) -> dict[str, ServiceItem]:
-    stored = {}
-    for start in range(0, len(codes), CHUNK):
-        items = ServiceItem.objects.filter(street=street, code__in=codes[start : start + CHUNK])
-        stored |= {item.code: item for item in items.prefetch_related("materials")}
-    return stored
+def _item_code(row: dict, seen: dict[str, int]) -> str:
+    code = _code(row, "code")
+    if code in seen:
+        raise RowError(_("事项编码与第 %(row)d 行重复。") % {"row": seen[code]}, "code")
+    seen[code] = row["row"]
+    return code
+
+
+def _material_code(row: dict, seen: dict[str, int]) -> str:
+    code = _code(row, "item_code")
+    if code not in seen:
+        raise RowError(_("“事项”表中没有这个事项编码。"), "item_code")
+    return code
+
+
+def _checked(sheet: str, rows: list[dict], check, code_of, problems: list) -> list[tuple]:
+    """(code, values) of each good row of one sheet; each bad cell goes to `problems`."""
+    good = []
+    for row in rows:
+        values, row_problems = check(row)
+        try:
+            code = code_of(row)
+        except RowError as exc:
+            row_problems.insert(0, exc)
+        problems += [SHEETS[sheet].problem(row, exc, f"{sheet}:") for exc in row_problems]
+        if not row_problems:
+            good.append((code, values))
+    return good
 
 
 def check_catalogue(street, rows: CatalogueRows) -> CatalogueSheet:
     """Check every row of both sheets against the street's window groups; raise
     ImportRejected listing every problem by sheet, row and column."""
-    reader = _Reader({g.letter: g for g in WindowGroup.objects.filter(street=street)})
-    problems: list[RowProblem] = []
-
-    def refuse(sheet: str, row: dict, exc: _RowError) -> None:
-        problems.append(
-            RowProblem(
-                row["row"], column_key(sheet, exc.column), shown(row.get(exc.column)), exc.message
-            )
-        )
-
-    seen: dict[str, int] = {}
-    parsed: list[tuple[str, dict]] = []
-    for row in rows.items:
-        try:
-            code = reader.code(row, "code")
-            if code in seen:
-                message = _("事项编码与第 %(row)d 行重复。") % {"row": seen[code]}
-                raise _RowError("code", message)
-        except _RowError as exc:
-            refuse(ITEMS, row, exc)
-            code = None
-        else:
-            seen[code] = row["row"]
-        values, row_problems = reader.item(row)
-        for exc in row_problems:
-            refuse(ITEMS, row, exc)
-        if code and not row_problems:
-            parsed.append((code, values))
+    groups, seen = _Groups(street), {}
+    problems = []
+    check_item, item_code = partial(_item, groups=groups), partial(_item_code, seen=seen)
+    parsed = _checked(ITEMS, rows.items, check_item, item_code, problems)
     materials: dict[str, list[dict]] | None = None
     if rows.materials is not None:
         materials = {code: [] for code in seen}
-        for row in rows.materials:
-            values, row_problems = reader.material(row)
-            try:
-                code = reader.code(row, "item_code")
-                if code not in seen:
-                    raise _RowError("item_code", _("“事项”表中没有这个事项编码。"))
-            except _RowError as exc:
-                row_problems.insert(0, exc)
-            for exc in row_problems:
-                refuse(MATERIALS, row, exc)
-            if not row_problems:
-                materials[code].append(values)
+        material_code = partial(_material_code, seen=seen)
+        for code, values in _checked(MATERIALS, rows.materials, _material, material_code, problems):
+            materials[code].append(values)
     if problems:
         order = {column_key(s, c.key): i for s in COLUMNS for i, c in enumerate(COLUMNS[s])}
         problems.sort(
@@ -444,7 +376,8 @@ def check_catalogue(street, rows: CatalogueRows) -> CatalogueSheet:
 
 
 def _plan(street, parsed, materials) -> CatalogueSheet:
-    stored = _stored(street, [code for code, _values in parsed])
+    items = ServiceItem.objects.filter(street=street).prefetch_related("materials")
+    stored = records_by(items, "code", (code for code, _values in parsed))
     sheet = CatalogueSheet()
     for code, values in parsed:
         new_materials = None if materials is None else materials[code]

@@ -22,20 +22,22 @@ from django.views.decorators.http import require_POST, require_safe
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.uploads import (
+    ImportReports,
     SheetImportForm,
-    kept_report,
-    problems_response,
-    refused_report,
-    whole_file_errors,
+    run_import,
 )
 from gridgov.hall import catalogue_actions, catalogue_io
 from gridgov.hall import catalogue_queries as queries
 from gridgov.hall.models import ItemStatus, ServiceItem, Theme
-from gridgov.people.imports import ImportRejected, RowProblem
 
 CAPABILITY = "hall.manage"
 PAGE_SIZE = 50
-REPORTS_KEY = "hall.catalogue_import_reports"
+REPORTS = ImportReports(
+    "hall.catalogue_import_reports",
+    catalogue_io.report_label,
+    "hall:catalogue_import_report",
+    "service-item-import-problems.xlsx",
+)
 SAMPLE_SCHEMES = ("http://", "https://")
 STATUS_DONE = {
     ItemStatus.PUBLISHED: gettext_lazy("已发布“%(name)s”，群众现在可以在办事指南中看到它。"),
@@ -174,37 +176,31 @@ def manage_export(request):
 @requires(CAPABILITY)
 def manage_import(request):
     street, streets = _managed(request)
-    form = SheetImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            rows = catalogue_io.read_catalogue(upload, upload.name)
-            if form.cleaned_data["dry_run"]:
-                counts = catalogue_io.check_catalogue(street, rows).counts()
-                message = _(
-                    "检查通过：将新增 %(created)d 个事项、修改 %(updated)d 个，"
-                    "%(unchanged)d 个没有变化。未写入任何数据。"
-                )
-            else:
-                counts = catalogue_actions.import_items(
-                    request.user, rows, street=street, filename=upload.name
-                )
-                message = _(
-                    "导入完成：新增 %(created)d 个事项，修改 %(updated)d 个，"
-                    "%(unchanged)d 个没有变化。"
-                )
-        except ImportRejected as exc:
-            if not whole_file_errors(form, exc.problems):
-                report = refused_report(request, REPORTS_KEY, exc, catalogue_io.report_label)
-        except ActionError as exc:
-            form.add_error("file", exc.message)
+
+    def run(upload, data) -> str:
+        rows = catalogue_io.read_catalogue(upload, upload.name)
+        if data["dry_run"]:
+            counts = catalogue_io.check_catalogue(street, rows).counts()
+            message = _(
+                "检查通过：将新增 %(created)d 个事项、修改 %(updated)d 个，"
+                "%(unchanged)d 个没有变化。未写入任何数据。"
+            )
         else:
-            messages.success(request, message % counts)
-            return redirect(_list_url(street))
+            counts = catalogue_actions.import_items(
+                request.user, rows, street=street, filename=upload.name
+            )
+            message = _(
+                "导入完成：新增 %(created)d 个事项，修改 %(updated)d 个，%(unchanged)d 个没有变化。"
+            )
+        return message % counts
+
+    form = SheetImportForm(request.POST or None, request.FILES or None)
+    outcome = run_import(request, form, run, REPORTS, _list_url(street))
+    if outcome.done:
+        return outcome.done
     context = {
         "form": form,
-        "report": report,
+        "report": outcome.report,
         "street": street,
         "streets": streets,
         "item_columns": catalogue_io.ITEM_COLUMNS,
@@ -216,7 +212,4 @@ def manage_import(request):
 
 @requires(CAPABILITY)
 def manage_import_report(request, report_id: str):
-    problems = [RowProblem(*row) for row in kept_report(request, REPORTS_KEY, report_id).rows]
-    return problems_response(
-        "service-item-import-problems.xlsx", problems, catalogue_io.report_label
-    )
+    return REPORTS.download(request, report_id)

@@ -21,13 +21,12 @@ from django.utils.translation import gettext as _
 
 from gridgov.core.protect import blind_index, normalise, protect, reveal
 from gridgov.core.scope import scope_of
-from gridgov.people.imports import RowProblem, Sheet, shown_value
+from gridgov.core.spreadsheets import RowProblem, blank, chunks, norm, records_by
+from gridgov.people.import_columns import Sheet, shown_value
 from gridgov.people.models import HouseholdEvent
-from gridgov.places.models import Building
+from gridgov.places.models import Area, Building, Level
 
 BATCH = 2000
-# Keys per `IN (…)` lookup: well under every database's parameter limit.
-CHUNK = 900
 PLACE = ("grid_id", "community_id", "street_id")
 
 
@@ -51,10 +50,8 @@ AS_IS = frozenset(
 )
 
 
-def chunks(items, size: int = CHUNK):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _unknown_building(code) -> str:
+    return _("楼宇编码 %(code)s 不存在或不在您的管辖范围内。") % {"code": code}
 
 
 class Plan:
@@ -76,6 +73,8 @@ class Plan:
         self.unchanged = 0
         self.fields: set[str] = set()
         self.claimed: dict[int, int] = {}
+        # {grid id: (as an export writes it, the ways it may be typed)}, when needed.
+        self.grids: dict | None = None
         self.now = timezone.now()
         self.today = timezone.localdate()
 
@@ -107,35 +106,53 @@ class Plan:
 
     # Scope and references ----------------------------------------------------------
 
-    def in_scope(self, record) -> bool:
-        """The scope rule (core.scope.scope_q) applied to a loaded record."""
-        scope = self.scope
-        return (
-            record.street_id in scope.street_ids
-            or record.community_id in scope.community_ids
-            or record.grid_id in scope.grid_ids
-        )
+    def in_scope_by(self, queryset, field: str, keys) -> dict:
+        """Records the rows refer to by `field`, only those in the importer's scope."""
+        found = records_by(queryset.only(field, *PLACE), field, keys)
+        return {key: record for key, record in found.items() if self.scope.contains(record)}
 
     def buildings_in_scope(self, codes) -> dict[str, Building]:
-        found = {}
-        for chunk in chunks({code for code in codes if code}):
-            for building in Building.objects.filter(code__in=chunk).only("code", *PLACE):
-                if self.in_scope(building):
-                    found[building.code] = building
-        return found
+        return self.in_scope_by(Building.objects.all(), "code", codes)
+
+    def referred(self, row: dict, values: dict, column: str, found: dict, unknown):
+        """The stored record the row's `column` names (from `found`, see in_scope_by),
+        or None: reported with `unknown(key)` whether it is missing or out of scope,
+        so a file cannot probe other streets."""
+        key = values.get(column)
+        if not key:
+            return None  # the rules reported the empty cell
+        record = found.get(key)
+        if record is None:
+            self.fail(row, column, unknown(key))
+        return record
 
     def building_of(self, row: dict, values: dict, buildings: dict) -> Building | None:
-        code = values.get("building_code")
-        if not code:
-            return None  # the rules reported the empty cell
-        building = buildings.get(code)
-        if building is None:
-            self.fail(
-                row,
-                "building_code",
-                _("楼宇编码 %(code)s 不存在或不在您的管辖范围内。") % {"code": code},
-            )
-        return building
+        return self.referred(row, values, "building_code", buildings, _unknown_building)
+
+    def grid_agrees(self, row: dict, placed, key: str) -> bool:
+        """Whether the row's 网格 cell, if any (exports carry one), names the grid of
+        `placed`, the record the row's `key` column fixed; if not the row is refused
+        rather than the cell silently ignored. A grid may be typed as an export writes
+        it, 名称（代码）, or by its name or code."""
+        typed = row.get("grid")
+        if blank(typed):
+            return True
+        if self.grids is None:
+            self.grids = {}
+            for pk, name, code in Area.objects.filter(level=Level.GRID).values_list(
+                "id", "name", "code"
+            ):
+                shown = f"{name}（{code}）"
+                self.grids[pk] = (shown, {norm(name), norm(code), norm(shown)})
+        shown, names = self.grids.get(placed.grid_id, ("", set()))
+        if norm(typed) in names:
+            return True
+        message = _("网格与%(column)s所在的网格“%(grid)s”不一致。") % {
+            "column": self.kind.column_label(key),
+            "grid": shown,
+        }
+        self.fail(row, "grid", message)
+        return False
 
     # Assigning ---------------------------------------------------------------------
 

@@ -4,16 +4,21 @@ always agree on names, order and meaning.
 
 A header may be written as the Chinese label, the code name (`id_number`), the English
 label, or a common alias (身份证号); other columns are ignored, so an exported sheet
-with its extra columns imports as it is.
+with its extra columns imports as it is. Each kind reads its file through its
+`plan` (core.spreadsheets.SheetPlan).
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from gridgov.core.masking import mask_id_number, mask_phone
+from gridgov.core.protect import normalise
+from gridgov.core.spreadsheets import NOTE_MARK, SheetPlan
+from gridgov.core.spreadsheets import Column as SheetColumn
+from gridgov.core.spreadsheets import shown as shown_cell
 from gridgov.people.choices import (
     Education,
     FireSafetyLevel,
@@ -27,9 +32,8 @@ from gridgov.people.choices import (
 )
 from gridgov.places.models import BuildingUse, DwellingUse
 
-# Every cell of the notes row under the header starts with this mark, so the importer
-# can tell the notes from a first row of data.
-NOTE_MARK = "※"
+# 60,000 residents is a street; a district's worth still fits.
+MAX_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,9 @@ class Column:
     enum: type | None = None
     # "id" or "phone": shown masked in reports and exports.
     masked_as: str = ""
+    # The header must have the column though a cell may be blank: without it no row
+    # could be checked, and each would say so (the residents' ID number).
+    in_header: bool = False
 
     def note(self) -> str:
         """The notes-row text: required or not, the format, the allowed values."""
@@ -61,13 +68,54 @@ class Kind:
     columns: tuple[Column, ...]
 
     def column(self, key: str) -> Column | None:
-        return next((c for c in self.columns if c.key == key), None)
+        return next((c for c in (*self.columns, GRID) if c.key == key), None)
 
     def column_label(self, key: str) -> str:
         """The column as the sheet names it, or "—" for the whole row or file."""
         column = self.column(key)
         return str(column.label) if column else (key or "—")
 
+    @functools.cached_property
+    def plan(self) -> SheetPlan:
+        """How the kind's file is read: its columns, the aliases people type for them,
+        and which the header must have."""
+        aliases = ALIASES.get(self.name, {})
+        columns = tuple(
+            SheetColumn(
+                c.key,
+                c.label,
+                c.required or c.in_header,
+                aliases=tuple(alias for alias, key in aliases.items() if key == c.key),
+            )
+            for c in (*self.columns, GRID)
+        )
+        return SheetPlan(columns, MAX_ROWS)
+
+
+@dataclass
+class Sheet:
+    """What was read from one file: the rows and which columns the header named."""
+
+    kind: Kind
+    rows: list[dict]
+    columns: frozenset[str]
+    filename: str
+    sha256: str
+
+
+def shown_value(kind: Kind, key: str, value) -> str:
+    """A cell as the report shows it: text, cut short, ID and phone numbers masked."""
+    column = kind.column(key)
+    if value is not None and column is not None and column.masked_as:
+        clean = normalise(str(value).strip())
+        return mask_id_number(clean) if column.masked_as == "id" else mask_phone(clean)
+    return shown_cell(value)
+
+
+# The grid an export adds after every kind's columns. The grid follows from what the
+# row's key names (a building's point, a dwelling's building, a resident's household),
+# so on import the column is only checked against it, never written.
+GRID = Column("grid", gettext_lazy("网格"))
 
 DATE = gettext_lazy("日期，如 2024-05-01。")
 PHONE = gettext_lazy("手机 11 位，或区号-号码。")
@@ -157,6 +205,7 @@ RESIDENTS = Kind(
             gettext_lazy("证件号码"),
             gettext_lazy("身份证 18 位，校验位须正确；已有的证件号码按此更新。"),
             masked_as="id",
+            in_header=True,
         ),
         Column("sex", gettext_lazy("性别"), gettext_lazy("身份证可不填，须与号码一致。"), enum=Sex),
         Column(
@@ -229,18 +278,3 @@ ALIASES = {
     "organizations": {"单位名称": "name", "信用代码": "credit_code", "电话": "contact_phone"},
     "dwellings": {"面积（平方米）": "area_m2", "出租屋": "is_rental"},
 }
-
-
-def normalise_header(text) -> str:
-    return "".join(str(text if text is not None else "").split()).lower()
-
-
-def header_keys(kind: Kind) -> dict[str, str]:
-    """Header text (spaces removed, lower-cased) → column key, in every UI language."""
-    keys = {normalise_header(alias): key for alias, key in ALIASES.get(kind.name, {}).items()}
-    for column in kind.columns:
-        keys[normalise_header(column.key)] = column.key
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                keys[normalise_header(column.label)] = column.key
-    return keys

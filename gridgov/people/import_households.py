@@ -8,10 +8,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from gridgov.core.protect import blind_index, protect
+from gridgov.core.spreadsheets import chunks, records_by
 from gridgov.people import rules
 from gridgov.people.actions import RESIDENT_PLAIN_FIELDS
 from gridgov.people.choices import IdType, Relation, ResidentStatus
-from gridgov.people.import_checks import PLACE, Plan, chunks, insert
+from gridgov.people.import_checks import PLACE, Plan, insert
 from gridgov.people.models import (
     FocusMembership,
     Household,
@@ -44,9 +45,9 @@ class HouseholdPlan(Plan):
                 "building_id", "unit", "room", *PLACE
             ):
                 dwellings[(dwelling.building_id, dwelling.unit, dwelling.room)] = dwelling
-        existing = {}
-        for chunk in chunks({values["number"] for _r, values, _o in rows if values["number"]}):
-            existing.update((h.number, h) for h in Household.objects.filter(number__in=chunk))
+        existing = records_by(
+            Household.objects.all(), "number", (v["number"] for _r, v, _o in rows)
+        )
         self.moved: list[tuple[Household, int]] = []
         seen: dict = {}
         for row, values, ok in rows:
@@ -54,11 +55,11 @@ class HouseholdPlan(Plan):
             if number and self.duplicate(seen, number, row, "number"):
                 continue
             household = existing.get(number)
-            if household is not None and not self.in_scope(household):
+            if household is not None and not self.scope.contains(household):
                 self.fail(row, "number", _("户号 %(n)s 已被范围外的住户使用。") % {"n": number})
                 continue
             dwelling = self.dwelling_of(row, values, buildings, dwellings)
-            if not ok or dwelling is None:
+            if not ok or dwelling is None or not self.grid_agrees(row, dwelling, "room"):
                 continue
             household = household or Household()
             changed: set = set()
@@ -120,6 +121,10 @@ class HouseholdPlan(Plan):
             )
 
 
+def _unknown(number) -> str:
+    return _("户号 %(n)s 不存在或不在您的管辖范围内。") % {"n": number}
+
+
 class ResidentPlan(Plan):
     model = Resident
     plain = RESIDENT_PLAIN_FIELDS
@@ -140,50 +145,46 @@ class ResidentPlan(Plan):
 
     def check(self) -> None:
         rows = self.cleaned()
-        households = {}
-        for chunk in chunks({v["household_number"] for _r, v, _o in rows if v["household_number"]}):
-            for household in Household.objects.filter(number__in=chunk).only("number", *PLACE):
-                if self.in_scope(household):
-                    households[household.number] = household
+        households = self.in_scope_by(
+            Household.objects.all(), "number", (v["household_number"] for _r, v, _o in rows)
+        )
         indexes = {}
         for row, values, _ok in rows:
             if values["id_type"] != IdType.NONE and values["id_number"]:
                 indexes[row["row"]] = blind_index(values["id_number"])
-        by_index = {}
-        for chunk in chunks(set(indexes.values())):
-            by_index.update((r.id_index, r) for r in Resident.objects.filter(id_index__in=chunk))
+        by_index = records_by(Resident.objects.all(), "id_index", indexes.values())
         by_person = self.stored_without_id(rows, indexes, households)
         self.transitions: list[tuple[Resident, int | None, str | None]] = []
-        seen_ids: dict = {}
-        seen_people: dict = {}
+        seen: dict = {}
         for row, values, ok in rows:
-            household = households.get(values["household_number"])
-            if values["household_number"] and household is None:
-                self.fail(
-                    row,
-                    "household_number",
-                    _("户号 %(n)s 不存在或不在您的管辖范围内。")
-                    % {"n": values["household_number"]},
-                )
+            household = self.referred(row, values, "household_number", households, _unknown)
             index = indexes.get(row["row"])
             if index:
-                if self.duplicate(seen_ids, index, row, "id_number"):
-                    continue
-                resident = by_index.get(index)
+                found, resident = self.match(row, seen, index, "id_number", by_index.get(index))
             else:
                 person = (values["household_number"], values["name"], values["birth_date"])
-                if self.duplicate(seen_people, person, row, "name"):
-                    continue
-                resident = by_person.get((household.pk, *person[1:])) if household else None
-            if resident is not None and not self.in_scope(resident):
-                self.fail(row, "id_number", _("该证件号码已登记在其他住户中。"))
+                stored = by_person.get((household.pk, *person[1:])) if household else None
+                found, resident = self.match(row, seen, person, "name", stored)
+            if not found or not ok or household is None:
                 continue
-            if not ok or household is None:
+            if "grid" in self.columns and not self.grid_agrees(row, household, "household_number"):
                 continue
             if resident is None:
                 self.plan_new_resident(values, household)
             else:
                 self.plan_resident(resident, values, household)
+
+    def match(self, row, seen: dict, key, column: str, resident):
+        """(True, the stored resident the row updates or None for a new one), matched
+        by its `key`: the ID number, or else household, name and birth date. (False,
+        None) when another row has the same key or the match is registered outside
+        the scope."""
+        if self.duplicate(seen, key, row, column):
+            return False, None
+        if resident is not None and not self.scope.contains(resident):
+            self.fail(row, "id_number", _("该证件号码已登记在其他住户中。"))
+            return False, None
+        return True, resident
 
     def stored_without_id(self, rows, indexes, households) -> dict:
         """Residents without an ID number match on household, name and birth date."""

@@ -9,8 +9,9 @@ from shapely import STRtree
 from shapely.geometry import Point
 
 from gridgov.core.scope import area_path_q
+from gridgov.core.spreadsheets import chunks, records_by
 from gridgov.people import rules
-from gridgov.people.import_checks import Plan, chunks
+from gridgov.people.import_checks import Plan
 from gridgov.people.models import FocusMembership, Household, Organization, Resident
 from gridgov.places.geometry import parse_boundary
 from gridgov.places.models import Area, Building, Dwelling, Level, move_to_place
@@ -36,7 +37,7 @@ class GridFinder:
             place = SimpleNamespace(
                 grid_id=grid.pk, community_id=ids[community_code], street_id=ids[street_code]
             )
-            if plan.in_scope(place):
+            if plan.scope.contains(place):
                 self.places.append(place)
                 shapes.append(parse_boundary(grid.boundary))
         self.tree = STRtree(shapes) if shapes else None
@@ -57,9 +58,7 @@ class BuildingPlan(Plan):
 
     def check(self) -> None:
         rows = self.cleaned()
-        existing = {}
-        for chunk in chunks({values["code"] for _row, values, _ok in rows if values["code"]}):
-            existing.update((b.code, b) for b in Building.objects.filter(code__in=chunk))
+        existing = records_by(Building.objects.all(), "code", (v["code"] for _r, v, _o in rows))
         finder = GridFinder(self)
         self.moved: list[Building] = []
         seen: dict = {}
@@ -68,7 +67,7 @@ class BuildingPlan(Plan):
             if code and self.duplicate(seen, code, row, "code"):
                 continue
             building = existing.get(code)
-            if building is not None and not self.in_scope(building):
+            if building is not None and not self.scope.contains(building):
                 self.fail(row, "code", _("编码 %(code)s 已被范围外的楼宇使用。") % {"code": code})
                 continue
             grid = None
@@ -76,7 +75,7 @@ class BuildingPlan(Plan):
                 grid = finder.at(values["lon"], values["lat"])
                 if grid is None:
                     self.fail(row, "lon", _("该位置不在您管辖范围内的任何网格中，请检查经纬度。"))
-            if not ok or grid is None:
+            if not ok or grid is None or not self.grid_agrees(row, grid, "lon"):
                 continue
             building = building or Building()
             changed: set = set()
@@ -146,7 +145,7 @@ class DwellingPlan(Plan):
             key = (building.pk, values["unit"], values["room"])
             if values["room"] and self.duplicate(seen, key, row, "room"):
                 continue
-            if not ok:
+            if not ok or not self.grid_agrees(row, building, "building_code"):
                 continue
             dwelling = existing.get(key) or Dwelling(building_id=building.pk)
             changed: set = set()
@@ -175,11 +174,8 @@ class OrganizationPlan(Plan):
     def check(self) -> None:
         rows = self.cleaned()
         buildings = self.buildings_in_scope(values["building_code"] for _r, values, _o in rows)
-        by_code, by_name = {}, {}
-        for chunk in chunks({v["credit_code"] for _r, v, _o in rows if v["credit_code"]}):
-            by_code.update(
-                (o.credit_code, o) for o in Organization.objects.filter(credit_code__in=chunk)
-            )
+        codes = (v["credit_code"] for _r, v, _o in rows)
+        by_code, by_name = records_by(Organization.objects.all(), "credit_code", codes), {}
         for chunk in chunks([b.pk for b in buildings.values()]):
             for organization in Organization.objects.filter(building_id__in=chunk):
                 by_name.setdefault((organization.building_id, organization.name), organization)
@@ -192,7 +188,7 @@ class OrganizationPlan(Plan):
                 if self.duplicate(seen_codes, code, row, "credit_code"):
                     continue
                 organization = by_code.get(code)
-                if organization is not None and not self.in_scope(organization):
+                if organization is not None and not self.scope.contains(organization):
                     self.fail(
                         row,
                         "credit_code",
@@ -204,26 +200,28 @@ class OrganizationPlan(Plan):
                 if self.duplicate(seen_names, key, row, "name"):
                     continue
                 organization = by_name.get((building.pk, values["name"])) if building else None
-            if not ok or building is None:
+            if not ok or building is None or not self.grid_agrees(row, building, "building_code"):
                 continue
             organization = organization or Organization()
-            if not self.claim(organization, row, "name"):
-                continue
-            changed: set = set()
-            for key in self.plain:
-                self.put(organization, key, values[key], changed)
-            if code or organization.pk is None:
-                # A row without a code never clears the code a unit already has.
-                self.put(organization, "credit_code", code, changed)
-            self.put(organization, "employees", values["employees"] or 0, changed)
-            self.put_secret(
-                organization,
-                "contact_phone",
-                "phone",
-                values["contact_phone"],
-                changed,
-                "contact_phone",
-            )
-            self.put(organization, "building_id", building.pk, changed, "building_code")
-            self.place(organization, building, changed)
-            self.keep(organization, changed)
+            if self.claim(organization, row, "name"):
+                self.plan_organization(organization, values, building)
+
+    def plan_organization(self, organization, values: dict, building) -> None:
+        changed: set = set()
+        for key in self.plain:
+            self.put(organization, key, values[key], changed)
+        if values["credit_code"] or organization.pk is None:
+            # A row without a code never clears the code a unit already has.
+            self.put(organization, "credit_code", values["credit_code"], changed)
+        self.put(organization, "employees", values["employees"] or 0, changed)
+        self.put_secret(
+            organization,
+            "contact_phone",
+            "phone",
+            values["contact_phone"],
+            changed,
+            "contact_phone",
+        )
+        self.put(organization, "building_id", building.pk, changed, "building_code")
+        self.place(organization, building, changed)
+        self.keep(organization, changed)

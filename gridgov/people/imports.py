@@ -19,51 +19,22 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
-from gridgov.core.masking import mask_id_number, mask_phone
-from gridgov.core.protect import normalise
-from gridgov.core.spreadsheets import FORMULA_STARTS
-from gridgov.people.import_columns import KINDS, NOTE_MARK, Kind, header_keys, normalise_header
+from gridgov.core.spreadsheets import ImportRejected, file_problem
+from gridgov.people.import_columns import KINDS, Sheet
+from gridgov.people.import_households import HouseholdPlan, ResidentPlan
+from gridgov.people.import_places import BuildingPlan, DwellingPlan, OrganizationPlan
 
-XLSX_SUFFIX = ".xlsx"
-# 60,000 residents is a street; a district's worth still fits.
-MAX_ROWS = 200_000
-MAX_VALUE_CHARS = 50
-FORMULA = frozenset(c for c in FORMULA_STARTS if c)
 CAPABILITY = "people.import"
-
-
-@dataclass
-class RowProblem:
-    """One problem of an import: sheet row (0: the whole file), column key, the value
-    as typed (ID and phone numbers masked) and what is wrong, in Chinese."""
-
-    row: int
-    column: str
-    value: str
-    message: str
-
-
-class ImportRejected(ActionError):
-    """An import with any bad row: nothing was written; `problems` says row by row."""
-
-    def __init__(self, problems: list[RowProblem]):
-        super().__init__(_("导入文件有 %(n)d 处错误，未写入任何数据。") % {"n": len(problems)})
-        self.problems = problems
-
-
-@dataclass
-class Sheet:
-    """What was read from one file: the rows and which columns the header named."""
-
-    kind: Kind
-    rows: list[dict]
-    columns: frozenset[str]
-    filename: str
-    sha256: str
+PLANS = {
+    "buildings": BuildingPlan,
+    "dwellings": DwellingPlan,
+    "households": HouseholdPlan,
+    "residents": ResidentPlan,
+    "organizations": OrganizationPlan,
+}
 
 
 @dataclass
@@ -77,126 +48,17 @@ class ImportResult:
     notes: dict = field(default_factory=dict)
 
 
-def file_problem(message) -> ImportRejected:
-    return ImportRejected([RowProblem(0, "", "", str(message))])
-
-
-def shown_value(kind: Kind, key: str, value) -> str:
-    """A cell as the report shows it: text, cut short, ID and phone numbers masked."""
-    if value is None:
-        return ""
-    text = value.isoformat()[:10] if hasattr(value, "isoformat") else str(value).strip()
-    column = kind.column(key)
-    if column is not None and column.masked_as:
-        clean = normalise(text)
-        return mask_id_number(clean) if column.masked_as == "id" else mask_phone(clean)
-    return text[:MAX_VALUE_CHARS]
-
-
-# Reading -----------------------------------------------------------------------------
-
-
-def _workbook(path_or_file):
-    """The file's bytes and workbook: size-limited, and an .xlsx by its content."""
-    from gridgov.places import io as area_io
-    from gridgov.places.actions import ImportRejected as FileRefused
-
-    try:
-        data = area_io.read_limited(path_or_file)
-        return data, area_io.open_workbook(data)
-    except FileRefused as exc:
-        raise ImportRejected([RowProblem(0, "", "", p.message) for p in exc.problems]) from None
-
-
-def _is_notes_row(values: tuple) -> bool:
-    texts = [v for v in values if v is not None and str(v).strip()]
-    return bool(texts) and all(
-        isinstance(v, str) and v.lstrip().startswith(NOTE_MARK) for v in texts
-    )
-
-
-def _columns(kind: Kind, header: tuple) -> dict[str, int]:
-    known = header_keys(kind)
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = known.get(normalise_header(title))
-        if key and key not in columns:
-            columns[key] = index
-    missing = [str(c.label) for c in kind.columns if c.required and c.key not in columns]
-    if missing:
-        raise file_problem(
-            _("表格第一行缺少“%(columns)s”列。")
-            % {"columns": pgettext("quoted list separator", "”“").join(missing)}
-        )
-    return columns
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def read_sheet(kind_name: str, path_or_file, filename: str) -> Sheet:
-    """The rows of the first sheet: {"row": line number, column key: cell value}.
-
-    A notes row under the header (the template's) and blank rows are skipped; whole
-    numbers typed as decimals (1.0) become integers, so codes and rooms read as typed;
-    text an export neutralised ("'=1+1") reads as it was stored, so exports import back.
-    """
+    """The rows of the first sheet: {"row": line number, column key: cell value}, read
+    by the kind's sheet plan (core.spreadsheets), which refuses a bad file whole."""
     kind = KINDS[kind_name]
-    if Path(filename or "").suffix.lower() != XLSX_SUFFIX:
-        raise file_problem(_("只能导入 .xlsx 文件。"))
-    data, workbook = _workbook(path_or_file)
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        lines = sheet.iter_rows(values_only=True)
-        header = next(lines, None)
-        if header is None:
-            raise file_problem(_("表格是空的。"))
-        columns = _columns(kind, header)
-        pairs = list(columns.items())
-        rows = []
-        for number, values in enumerate(lines, start=2):
-            filled = len(values) - values.count(None) - values.count("")
-            if filled == 0 or (filled < 3 and all(_blank(v) for v in values)):
-                continue
-            if number == 2 and _is_notes_row(values):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise file_problem(_("文件超过 %(n)d 行，请拆分后再导入。") % {"n": MAX_ROWS})
-            row = {"row": number}
-            width = len(values)
-            for key, index in pairs:
-                value = values[index] if index < width else None
-                if value.__class__ is float and value.is_integer():
-                    value = int(value)
-                elif value.__class__ is str and value[:1] == "'" and value[1:2] in FORMULA:
-                    value = value[1:]  # the apostrophe our exports put before a formula
-                row[key] = value
-            rows.append(row)
-    except (KeyError, ValueError, TypeError, OSError, IndexError):
-        raise file_problem(_("无法读取这个 Excel 文件，请用 Excel 另存为 .xlsx 后再试。")) from None
-    finally:
-        workbook.close()
+    rows, data = kind.plan.read(path_or_file, filename)
+    columns = frozenset(rows[0]) - {"row"}
     digest = hashlib.sha256(data).hexdigest()
-    return Sheet(kind, rows, frozenset(columns), Path(filename).name[:200], digest)
+    return Sheet(kind, rows, columns, Path(filename).name[:200], digest)
 
 
 # Checking and writing ----------------------------------------------------------------
-
-
-def _plans() -> dict:
-    # The plans import this module (RowProblem, Sheet): imported when first needed.
-    from gridgov.people.import_households import HouseholdPlan, ResidentPlan
-    from gridgov.people.import_places import BuildingPlan, DwellingPlan, OrganizationPlan
-
-    return {
-        "buildings": BuildingPlan,
-        "dwellings": DwellingPlan,
-        "households": HouseholdPlan,
-        "residents": ResidentPlan,
-        "organizations": OrganizationPlan,
-    }
 
 
 def import_sheet(actor, sheet: Sheet, *, dry_run: bool = False) -> ImportResult:
@@ -208,12 +70,10 @@ def import_sheet(actor, sheet: Sheet, *, dry_run: bool = False) -> ImportResult:
     check_capability(actor, CAPABILITY)
     if not sheet.rows:
         raise file_problem(_("表格里没有数据行。"))
-    plan = _plans()[sheet.kind.name](actor, sheet)
+    plan = PLANS[sheet.kind.name](actor, sheet)
     plan.check()
     if plan.problems:
-        order = {c.key: i for i, c in enumerate(sheet.kind.columns)}
-        plan.problems.sort(key=lambda p: (p.row, order.get(p.column, 99)))
-        raise ImportRejected(plan.problems)
+        raise ImportRejected(sheet.kind.plan.sort(plan.problems))
     result = ImportResult(
         sheet.kind.name,
         rows=len(sheet.rows),

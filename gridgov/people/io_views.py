@@ -7,10 +7,10 @@ read in memory and never stored.
 """
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,17 +18,19 @@ from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.uploads import (
     ImportFileField,
+    ImportReports,
     SheetImportForm,
-    kept_report,
-    problems_response,
-    refused_report,
-    whole_file_errors,
+    run_import,
 )
 from gridgov.people import exports
 from gridgov.people.import_columns import KINDS
-from gridgov.people.imports import ImportRejected, RowProblem, import_file
+from gridgov.people.imports import import_file
 
-REPORTS_KEY = "people.import_reports"
+REPORTS = ImportReports(
+    "people.import_reports",
+    {name: kind.column_label for name, kind in KINDS.items()},
+    "people:import_report",
+)
 
 
 def _kind_choices():
@@ -90,38 +92,22 @@ def _summary(result) -> str:
 
 @requires("people.import")
 def people_import(request):
+    def run(upload, data) -> str:
+        dry_run = data["dry_run"]
+        result = import_file(request.user, data["kind"], upload, upload.name, dry_run=dry_run)
+        return _summary(result)
+
     posted = request.method == "POST"
     form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
-    report = None
-    if posted and form.is_valid():
-        kind_name = form.cleaned_data["kind"]
-        upload = form.cleaned_data["file"]
-        try:
-            result = import_file(
-                request.user,
-                kind_name,
-                upload,
-                upload.name,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ImportRejected as exc:
-            if not whole_file_errors(form, exc.problems):
-                column_label = KINDS[kind_name].column_label
-                report = refused_report(request, REPORTS_KEY, exc, column_label, kind=kind_name)
-        except ActionError as exc:
-            form.add_error("file", exc.message)
-        else:
-            messages.success(request, _summary(result))
-            return redirect("people:import")
-    context = {"form": form, "report": report, "kinds": KINDS.values()}
-    return render(request, "people/import.html", context)
+    done_url = reverse("people:import")
+    outcome = run_import(request, form, run, REPORTS, done_url, kind=lambda data: data["kind"])
+    context = {"form": form, "report": outcome.report, "kinds": KINDS.values()}
+    return outcome.done or render(request, "people/import.html", context)
 
 
 @requires("people.import")
 def import_report(request, report_id: str):
-    rows, kind_name = kept_report(request, REPORTS_KEY, report_id)
-    problems = [RowProblem(*row) for row in rows]
-    return problems_response("import-problems.xlsx", problems, KINDS[kind_name].column_label)
+    return REPORTS.download(request, report_id)
 
 
 @requires("people.view")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.protect import protect
+from gridgov.core.spreadsheets import ImportRejected, RowProblem
 from gridgov.places.codes import check_code, level_for_code
 from gridgov.places.geometry import area_m2, lies_within, parse_boundary, to_geojson
 from gridgov.places.models import CODE_LENGTH, PARENT_LEVEL, Area, Building, Dwelling, Level
@@ -110,28 +111,13 @@ def _check_children_inside(area: Area) -> None:
 
 
 @dataclass
-class ImportProblem:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
     # Rows identical to what is stored: neither saved nor audited, so importing the
     # same file twice leaves no trace but the counts.
     unchanged: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
-
-
-class ImportRejected(ActionError):
-    """An import with any bad row: nothing was written; `problems` says row by row."""
-
-    def __init__(self, problems: list[ImportProblem]):
-        super().__init__(_("导入文件有 %(n)d 处错误，未写入任何数据。") % {"n": len(problems)})
-        self.problems = problems
+    problems: list[RowProblem] = field(default_factory=list)
 
 
 def _cell_text(value) -> str:
@@ -176,7 +162,7 @@ class _ImportPlan:
         self.lines: dict[str, int] = {}
         self.bad_codes: set[str] = set()
         self.planned: list[_Planned] = []
-        self.problems: list[ImportProblem] = []
+        self.problems: list[RowProblem] = []
 
     def _codes_taken_elsewhere(self, codes: set[str]) -> set[str]:
         """Codes in the file already used by areas outside the actor's scope."""
@@ -197,7 +183,7 @@ class _ImportPlan:
                 self.bad_codes.add(code)
             # The shared checks name the form field "parent"; a file's column is parent_code.
             column = "parent_code" if exc.field == "parent" else exc.field or ""
-            self.problems.append(ImportProblem(row["row"], column, str(exc.message)))
+            self.problems.append(RowProblem(row["row"], column, "", str(exc.message)))
 
     def _parent_for(self, code: str, level: Level, given: str, existing: Area | None):
         parent_level = PARENT_LEVEL[level]
@@ -282,7 +268,7 @@ class _ImportPlan:
                         )
             except ActionError as exc:
                 self.problems.append(
-                    ImportProblem(self.lines[area.code], exc.field or "", str(exc.message))
+                    RowProblem(self.lines[area.code], exc.field or "", "", str(exc.message))
                 )
 
 

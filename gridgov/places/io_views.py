@@ -6,22 +6,22 @@ uploading the file again.
 """
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.scope import get_visible_or_404
-from gridgov.core.uploads import ImportFileField, keep_report, kept_report, whole_file_errors
+from gridgov.core.uploads import ImportFileField, ImportReports, run_import
 from gridgov.places import actions, io
-from gridgov.places.actions import ImportProblem, ImportRejected
 from gridgov.places.models import Area
 
-REPORTS_KEY = "places.import_reports"
+REPORTS = ImportReports(
+    "places.import_reports", io.column_label, "places:area_import_report", values=False
+)
 EXPORT_FORMATS = ("geojson", "xlsx")
 
 
@@ -31,52 +31,32 @@ class AreaImportForm(forms.Form):
         suffix_message=gettext_lazy("只能导入 .geojson、.json 或 .xlsx 文件。"),
         label=gettext_lazy("区域文件"),
         help_text=gettext_lazy("GeoJSON（.geojson、.json）或 Excel（.xlsx）。"),
+        attrs={"class": "form-control"},
     )
-
-
-def _report_rows(problems: list[ImportProblem]) -> list[dict]:
-    return [
-        {"row": p.row, "column": io.column_label(p.column), "message": p.message} for p in problems
-    ]
 
 
 @requires("areas.manage")
 def area_import(request):
+    def run(upload, data) -> str:
+        result = actions.import_areas(request.user, io.read_area_file(upload, upload.name))
+        return _(
+            "导入完成：新建 %(created)d 个，更新 %(updated)d 个，%(unchanged)d 个没有变化。"
+        ) % {
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        }
+
     posted = request.method == "POST"
     form = AreaImportForm(request.POST, request.FILES) if posted else AreaImportForm()
-    report = None
-    if posted and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = actions.import_areas(request.user, io.read_area_file(upload, upload.name))
-        except ImportRejected as exc:
-            if not whole_file_errors(form, exc.problems):
-                rows = ([p.row, p.column, p.message] for p in exc.problems)
-                report = {
-                    "id": keep_report(request, REPORTS_KEY, rows),
-                    "message": exc.message,
-                    "rows": _report_rows(exc.problems),
-                }
-        except ActionError as exc:
-            form.add_error("file", exc.message)
-        else:
-            messages.success(
-                request,
-                _("导入完成：新建 %(created)d 个，更新 %(updated)d 个，%(unchanged)d 个没有变化。")
-                % {
-                    "created": result.created,
-                    "updated": result.updated,
-                    "unchanged": result.unchanged,
-                },
-            )
-            return redirect("places:area_tree")
-    return render(request, "places/area_import.html", {"form": form, "report": report})
+    outcome = run_import(request, form, run, REPORTS, reverse("places:area_tree"))
+    context = {"form": form, "report": outcome.report}
+    return outcome.done or render(request, "places/area_import.html", context)
 
 
 @requires("areas.manage")
 def area_import_report(request, report_id: str):
-    problems = [ImportProblem(*row) for row in kept_report(request, REPORTS_KEY, report_id).rows]
-    return io.problems_xlsx_response("import-problems.xlsx", problems)
+    return REPORTS.download(request, report_id)
 
 
 @requires("areas.view")

@@ -12,7 +12,7 @@ from gridgov.cases import reference_io
 from gridgov.cases.holidays import seed_holidays_2026
 from gridgov.cases.models import Category, SpecialDay
 from gridgov.core.models import AuditEntry
-from gridgov.people.imports import ImportRejected
+from gridgov.core.spreadsheets import ImportRejected
 
 TODAY = dt.date(2026, 3, 2)
 HEADER = [str(c.label) for c in reference_io.CATEGORY_COLUMNS]

@@ -10,7 +10,7 @@ from gridgov.command import camera_io
 from gridgov.command.models import Camera, CameraKind, CameraStatus, StreamKind
 from gridgov.command.tests.camera_fixtures import sheet_rows, xlsx
 from gridgov.core.models import AuditEntry
-from gridgov.people.imports import ImportRejected
+from gridgov.core.spreadsheets import ImportRejected
 from gridgov.places.coords import wgs84_to_gcj02
 from gridgov.testing import login
 
@@ -212,10 +212,8 @@ def test_an_exported_sheet_imports_back_unchanged(staff_client, make_map_camera)
 def test_columns_left_out_keep_what_is_stored(street_staff, make_map_camera):
     known = make_map_camera("g1", code=CODE.format(1), fov=90, vendor="大华", direction=180)
     header = ["编码", "名称", "经度", "纬度", "类型"]
-    rows = camera_io.read_rows(
-        camera_io.COLUMNS,
-        xlsx([[CODE.format(1), "新名字", 113.2425, 23.1025, "枪机"]], header),
-        "c.xlsx",
+    rows, _data = camera_io.SHEET.read(
+        xlsx([[CODE.format(1), "新名字", 113.2425, 23.1025, "枪机"]], header), "c.xlsx"
     )
     sheet = camera_io.check_cameras(street_staff, rows)
     (changed,) = sheet.changed

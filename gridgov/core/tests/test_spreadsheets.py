@@ -1,13 +1,22 @@
-"""The export helper every download goes through: safe cells, capped sheets."""
+"""The export helper every download goes through (safe cells, capped sheets), and the
+sheet plan every import reads its file with."""
 
 import datetime
 import io
 import zoneinfo
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
-from gridgov.core.spreadsheets import MAX_CELL_CHARS, safe_cell, xlsx_response
+from gridgov.core.spreadsheets import (
+    MAX_CELL_CHARS,
+    Column,
+    ImportRejected,
+    SheetPlan,
+    safe_cell,
+    xlsx_response,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,3 +78,65 @@ def test_xlsx_response_caps_the_rows_and_says_so():
 def test_xlsx_response_is_not_capped_at_exactly_the_limit():
     response = xlsx_response("a.xlsx", ["n"], [(1,), (2,), (3,)], limit=3)
     assert len(_rows(response)) == 4 and response.capped is False
+
+
+# Reading --------------------------------------------------------------------------------
+
+PLAN = SheetPlan((Column("code", "编码", True), Column("name", "名称", True)), 100)
+
+
+def _sheet(*rows) -> io.BytesIO:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_a_missing_required_column_is_one_problem_of_the_file():
+    with pytest.raises(ImportRejected) as refused:
+        PLAN.read(_sheet(["编码"], ["A1"], ["A2"], ["A3"]), "a.xlsx")
+    (problem,) = refused.value.problems
+    assert (problem.row, problem.message) == (0, "表格第一行缺少“名称”列。")
+
+
+def test_every_cell_holding_a_formula_is_refused_with_its_row_and_column():
+    sheet = _sheet(["编码", "名称"], ["A1", "=LEFT(A3,2)"], ["A2", "张三"], ["=1+1", "李四"])
+    with pytest.raises(ImportRejected) as refused:
+        PLAN.read(sheet, "a.xlsx")
+    problems = [(p.row, p.column, p.value, p.message) for p in refused.value.problems]
+    assert problems == [
+        (2, "name", "=LEFT(A3,2)", "单元格含公式，请粘贴为数值。"),
+        (4, "code", "=1+1", "单元格含公式，请粘贴为数值。"),
+    ]
+
+
+def test_an_array_formula_is_refused_too():
+    workbook = Workbook()
+    workbook.active.append(["编码", "名称"])
+    workbook.active["A2"] = "B1"
+    workbook.active["B2"] = ArrayFormula("B2", "=UPPER(A2)")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(ImportRejected) as refused:
+        PLAN.read(buffer, "a.xlsx")
+    assert [(p.row, p.column) for p in refused.value.problems] == [(2, "name")]
+
+
+def test_text_an_export_neutralised_reads_back_as_stored():
+    rows, _data = PLAN.read(_sheet(["编码", "名称"], ["A1", "'=1+1"], [2.0, "x"]), "a.xlsx")
+    assert rows == [{"row": 2, "code": "A1", "name": "=1+1"}, {"row": 3, "code": 2, "name": "x"}]
+
+
+def test_text_that_starts_with_an_equals_sign_is_not_a_formula():
+    """Typed in Excel as '=x, the cell holds the text =x: it imports as typed."""
+    workbook = Workbook()
+    workbook.active.append(["编码", "名称"])
+    workbook.active.append(["A1", "x"])
+    workbook.active["B2"].value, workbook.active["B2"].data_type = "=x", "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows, _data = PLAN.read(buffer, "a.xlsx")
+    assert rows == [{"row": 2, "code": "A1", "name": "=x"}]

@@ -11,9 +11,9 @@ from openpyxl import Workbook, load_workbook
 
 from gridgov.accounts.roles import Role
 from gridgov.core.models import AuditEntry
+from gridgov.core.spreadsheets import ImportRejected
 from gridgov.hall import catalogue_actions, catalogue_io
 from gridgov.hall.models import ItemStatus, Material, ServiceItem, WindowGroup
-from gridgov.people.imports import ImportRejected
 from gridgov.testing import login, make_user
 
 LIST = reverse("hall:catalogue_manage")

@@ -12,9 +12,10 @@ from django.core.management.base import CommandError
 
 from gridgov.accounts.roles import Role
 from gridgov.core.models import AuditEntry
+from gridgov.core.spreadsheets import ImportRejected
 from gridgov.people import exports
 from gridgov.people.import_columns import KINDS
-from gridgov.people.imports import ImportRejected, import_file
+from gridgov.people.imports import import_file
 from gridgov.people.models import Household, HouseholdEvent, Organization, Resident
 from gridgov.people.tests.people_sheets import (
     CREDIT_CODE,
@@ -404,7 +405,34 @@ def test_a_file_too_large_is_refused(staff, settings):
 def test_a_sheet_without_a_required_column_is_refused(staff):
     with pytest.raises(ImportRejected) as exc:
         import_file(staff, "residents", io.BytesIO(xlsx([{"姓名": "张三"}])), "people.xlsx")
-    assert "缺少“户号”“与户主关系”“人口类型”列" in exc.value.problems[0].message
+    assert "缺少“户号”“证件号码”“与户主关系”“人口类型”列" in exc.value.problems[0].message
+
+
+def test_a_missing_id_number_column_is_one_header_problem_not_one_per_row(staff, place):
+    rows = [resident_row(), resident_row(姓名="李四", 证件号码=LI, 性别="女")]
+    for row in rows:
+        del row["证件号码"]
+    with pytest.raises(ImportRejected) as exc:
+        run(staff, "residents", rows)
+    (problem,) = exc.value.problems
+    assert problem.row == 0 and "缺少“证件号码”列" in problem.message
+
+
+def test_a_cell_holding_a_formula_is_refused_as_a_formula(staff, place):
+    # openpyxl saves the formula without a computed value, as many tools do.
+    problems = refused(staff, "residents", [resident_row(姓名="=B2&C2")])
+    assert problems == [(2, "name", "=B2&C2", "单元格含公式，请粘贴为数值。")]
+
+
+def test_a_residents_grid_naming_another_grid_than_the_households_is_refused(staff, place, tree):
+    problems = refused(staff, "residents", [resident_row(网格=str(tree["g2"]))])
+    assert has(problems, 2, "grid", "与户号所在的网格“鳌洲第一网格（440105008101001）”不一致")
+
+
+def test_a_residents_grid_agreeing_with_the_households_imports(staff, place, tree):
+    for typed in (str(tree["g1"]), tree["g1"].name, tree["g1"].code):
+        run(staff, "residents", [resident_row(网格=typed)])
+    assert Resident.objects.get().grid_id == tree["g1"].pk
 
 
 # Who may import ---------------------------------------------------------------------

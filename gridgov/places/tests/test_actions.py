@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from gridgov.accounts.roles import Role
 from gridgov.core.errors import ActionError
 from gridgov.core.models import AuditEntry
-from gridgov.places.actions import ImportRejected, create_area, import_areas, update_area
+from gridgov.core.spreadsheets import ImportRejected
+from gridgov.places.actions import create_area, import_areas, update_area
 from gridgov.places.geometry import parse_boundary, to_geojson
 from gridgov.places.models import Area, Level
 from gridgov.places.tests.area_files import square

@@ -12,8 +12,9 @@ from django.core.management.base import CommandError
 from gridgov.accounts.models import Department, RoleAssignment
 from gridgov.accounts.roles import Role
 from gridgov.core.models import AuditEntry
+from gridgov.core.spreadsheets import ImportRejected
 from gridgov.places import io as area_io
-from gridgov.places.actions import ImportRejected, import_areas
+from gridgov.places.actions import import_areas
 from gridgov.places.geometry import parse_boundary, to_geojson
 from gridgov.places.models import Area, Level
 from gridgov.places.tests.area_files import (

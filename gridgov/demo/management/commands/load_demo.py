@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import ActionError
+from gridgov.core.spreadsheets import ImportRejected
 from gridgov.demo.accounts import DEFAULT_PASSWORD
 from gridgov.demo.load import load_demo, print_accounts
-from gridgov.places.actions import ImportRejected
 
 
 class Command(BaseCommand):

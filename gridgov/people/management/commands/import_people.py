@@ -10,13 +10,12 @@ the first active street staff member (lowest id), the role that holds "people.im
 """
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import ActionError
+from gridgov.core.uploads import run_import_command
 from gridgov.people.import_columns import KINDS
-from gridgov.people.imports import ImportRejected, import_file
+from gridgov.people.imports import import_file
 
 # The role is named, not imported: people sits below accounts.
 IMPORTER_ROLE = "street_staff"
@@ -35,18 +34,6 @@ def find_actor(username: str | None, role: str = IMPORTER_ROLE):
     return actor
 
 
-def format_problem(kind, problem) -> str:
-    """One line of the report: "行 3，列 证件号码，值 440105********1234：…"."""
-    if not problem.row:
-        return _("文件：%(message)s") % {"message": problem.message}
-    return _("行 %(row)d，列 %(column)s，值 %(value)s：%(message)s") % {
-        "row": problem.row,
-        "column": kind.column_label(problem.column),
-        "value": problem.value or "—",
-        "message": problem.message,
-    }
-
-
 class Command(BaseCommand):
     help = "从 Excel 导入楼宇、房屋、住户、居民或单位（整份文件校验通过才写入）。"
 
@@ -58,22 +45,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, dry_run=False, username=None, **options):
         actor = find_actor(username)
-        try:
-            result = import_file(actor, kind, file, file, dry_run=dry_run)
-        except OSError as exc:
-            raise CommandError(
-                _("无法读取 %(file)s：%(error)s") % {"file": file, "error": exc.strerror}
-            ) from None
-        except ImportRejected as exc:
-            for problem in exc.problems:
-                self.stdout.write(format_problem(KINDS[kind], problem))
-            raise CommandError(str(exc.message), returncode=1) from None
-        except PermissionDenied:
-            raise CommandError(
-                _("用户 %(name)s 没有导入基础数据的权限。") % {"name": actor.username}
-            ) from None
-        except ActionError as exc:
-            raise CommandError(str(exc.message)) from None
+        result = run_import_command(
+            self,
+            lambda: import_file(actor, kind, file, file, dry_run=dry_run),
+            file=file,
+            column_label=KINDS[kind].column_label,
+            denied=_("用户 %(name)s 没有导入基础数据的权限。") % {"name": actor.username},
+        )
         counts = {
             "rows": result.rows,
             "created": result.created,

@@ -6,13 +6,12 @@ first active user holding the system administrator role (lowest id).
 """
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from gridgov.core.errors import ActionError
+from gridgov.core.uploads import run_import_command
 from gridgov.places import io
-from gridgov.places.actions import ImportRejected, import_areas
+from gridgov.places.actions import import_areas
 
 # places sits below accounts in the import order, so the role is named, not imported.
 SYSTEM_ADMIN_ROLE = "system_admin"
@@ -39,17 +38,6 @@ def find_actor(username: str | None):
     return actor
 
 
-def format_problem(problem) -> str:
-    """One line of the report: "行 3，列 边界：边界超出了上级…的范围。"."""
-    if not problem.row:
-        return _("文件：%(message)s") % {"message": problem.message}
-    return _("行 %(row)d，列 %(column)s：%(message)s") % {
-        "row": problem.row,
-        "column": io.column_label(problem.column),
-        "message": problem.message,
-    }
-
-
 class Command(BaseCommand):
     help = "从 GeoJSON 或 Excel 文件导入区域（整份文件校验通过才写入）。"
 
@@ -63,23 +51,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, username=None, **options):
         actor = find_actor(username)
-        try:
-            rows = io.read_area_file(file, file)
-            result = import_areas(actor, rows)
-        except OSError as exc:
-            raise CommandError(
-                _("无法读取 %(file)s：%(error)s") % {"file": file, "error": exc.strerror}
-            ) from None
-        except ImportRejected as exc:
-            for problem in exc.problems:
-                self.stdout.write(format_problem(problem))
-            raise CommandError(str(exc.message), returncode=1) from None
-        except PermissionDenied:
-            raise CommandError(
-                _("用户 %(name)s 没有管理区域的权限。") % {"name": actor.username}
-            ) from None
-        except ActionError as exc:
-            raise CommandError(str(exc.message)) from None
+        result = run_import_command(
+            self,
+            lambda: import_areas(actor, io.read_area_file(file, file)),
+            file=file,
+            column_label=io.column_label,
+            denied=_("用户 %(name)s 没有管理区域的权限。") % {"name": actor.username},
+            values=False,
+        )
         summary = _("新建 %(created)d 个，更新 %(updated)d 个") % {
             "created": result.created,
             "updated": result.updated,
