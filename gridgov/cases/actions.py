@@ -252,7 +252,7 @@ def _event(case, actor, action, from_status, to_status, note, data, now) -> Case
         name = _("居民")
     else:
         name = str(actor)
-    return CaseEvent.objects.create(
+    return CaseEvent.objects.append(
         case=case,
         actor=actor if actor not in (None, RESIDENT) else None,
         actor_name=name[:50],
@@ -307,7 +307,9 @@ def bulk_dispatch(actor, cases, department, due_at=None) -> tuple[list[Case], li
 def _apply(actor, case: Case, action: str, inputs: dict, *, version=None, now=None) -> Case:
     now = now or timezone.now()
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=case.pk)
+        )
         if version not in (None, "") and str(version) != str(case.version):
             raise _conflict()
         move = TRANSITIONS.get((case.status, action))

@@ -95,3 +95,72 @@ def test_a_stale_version_is_refused_and_changes_nothing(report, dispatcher, depa
     assert (CaseEvent.objects.count(), AuditEntry.objects.count()) == (events, audits)
     # The current version is accepted.
     actions.act(dispatcher, case, "dispatch", version=after.version, department=department)
+
+
+def _waiting_on_a_lock_or_done(thread) -> bool:
+    """The other writer has finished, or sits waiting on a lock (PostgreSQL's view of
+    its sessions)."""
+    from django.db import connection
+
+    if not thread.is_alive():
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@transactional
+def test_the_live_feed_misses_no_event_committed_out_of_order(
+    separate_connections, report, dispatcher
+):
+    """Two dispatchers accept two cases: the first inserts its event and is slow to
+    commit, the second is quick. A map polling the feed in between, then after both
+    have committed, sees both events: ids become visible in the order given out."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from gridgov.command.queries import feed
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's writers take turns for their whole transaction (core.sqlite)")
+    first, second = report(actor=dispatcher), report(actor=dispatcher)
+    start = feed(dispatcher)["cursor"]
+    inserted, go = threading.Event(), threading.Event()
+
+    def slow_writer():
+        try:
+            with transaction.atomic():
+                actions.act(dispatcher, first, "accept")
+                inserted.set()
+                assert go.wait(60)
+        finally:
+            connection.close()
+
+    def quick_writer():
+        try:
+            actions.act(dispatcher, second, "accept")
+        finally:
+            connection.close()
+
+    slow = threading.Thread(target=slow_writer)
+    slow.start()
+    assert inserted.wait(60)
+    quick = threading.Thread(target=quick_writer)
+    quick.start()
+    pause = threading.Event()
+    for _ in range(600):
+        if _waiting_on_a_lock_or_done(quick):
+            break
+        pause.wait(0.05)
+    middle = feed(dispatcher, after=start)
+    go.set()
+    slow.join(60)
+    quick.join(60)
+    end = feed(dispatcher, after=middle["cursor"])
+
+    accepted = {i["case_id"] for i in middle["items"] + end["items"] if i["action"] == "accept"}
+    assert accepted == {first.pk, second.pk}
