@@ -15,11 +15,6 @@ from gridgov.testing import make_user
 
 
 @pytest.fixture
-def staff(hall):
-    return make_user("staff8", Role.STREET_STAFF, hall["street"])
-
-
-@pytest.fixture
 def other_staff(tree):
     return make_user("staff9", Role.STREET_STAFF, tree["other_street"])
 

@@ -4,14 +4,12 @@ with what they typed kept. No script is blocked by the Content-Security-Policy."
 
 from playwright.sync_api import expect
 
-from gridgov.accounts.roles import Role
-from gridgov.testing import BROWSER_TEST, log_in_page, make_user, open_page
+from gridgov.testing import BROWSER_TEST, log_in_page, open_page
 
 pytestmark = BROWSER_TEST
 
 
-def test_staff_add_a_group_and_a_window(live_server, purgeable_audit, browser, hall):
-    make_user("staff8", Role.STREET_STAFF, hall["street"])
+def test_staff_add_a_group_and_a_window(live_server, purgeable_audit, browser, staff):
     server = live_server.url
     page = open_page(browser)
     log_in_page(page, server, "staff8")
