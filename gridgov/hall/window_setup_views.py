@@ -10,6 +10,7 @@ and what was typed kept.
 
 from django.contrib import messages
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -84,6 +85,19 @@ def _page(request, street, streets, *, groups=None, windows=None, status=200, **
     return render(request, "hall/window_setup.html", context, status=status)
 
 
+def _delete(request, model, pk: int, delete) -> HttpResponseRedirect:
+    """Delete a group or window through its action; the refusal or the confirmation
+    shows on the page it comes back to."""
+    record, street, _streets = _record(request, model, pk)
+    try:
+        delete(request.user, record)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已删除“%(record)s”。") % {"record": record})
+    return redirect(_setup_url(street))
+
+
 @requires(CAPABILITY)
 def window_setup(request):
     street, streets = _managed(request)
@@ -129,14 +143,7 @@ def group_edit(request, pk: int):
 @requires(CAPABILITY)
 @require_POST
 def group_delete(request, pk: int):
-    group, street, _streets = _record(request, WindowGroup, pk)
-    try:
-        window_actions.delete_group(request.user, group)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已删除 %(group)s 分组。") % {"group": group})
-    return redirect(_setup_url(street))
+    return _delete(request, WindowGroup, pk, window_actions.delete_group)
 
 
 # -- windows --------------------------------------------------------------------------------
@@ -185,11 +192,4 @@ def window_edit(request, pk: int):
 @requires(CAPABILITY)
 @require_POST
 def window_delete(request, pk: int):
-    window, street, _streets = _record(request, Window, pk)
-    try:
-        window_actions.delete_window(request.user, window)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已删除%(window)s。") % {"window": window})
-    return redirect(_setup_url(street))
+    return _delete(request, Window, pk, window_actions.delete_window)

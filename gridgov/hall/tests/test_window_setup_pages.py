@@ -3,7 +3,6 @@ and add or change them through the forms; refusals come back in Chinese beside t
 field with what was typed kept. A clerk gets 403; another street's staff get 404 for
 this street's groups and windows."""
 
-import pytest
 from django.urls import reverse
 
 from gridgov.accounts.roles import Role
@@ -12,16 +11,6 @@ from gridgov.hall.models import Window, WindowGroup
 from gridgov.testing import login, make_user
 
 PAGE = reverse("hall:window_setup")
-
-
-@pytest.fixture
-def staff(hall):
-    return make_user("staff8", Role.STREET_STAFF, hall["street"])
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    return login(client, staff)
 
 
 def test_the_page_lists_the_streets_groups_and_windows(staff_client, hall):
@@ -113,7 +102,7 @@ def test_deleting_what_history_needs_is_refused_with_a_message(staff_client, hal
     assert WindowGroup.objects.filter(pk=b.pk).exists()
     window = hall["windows"][8]
     response = staff_client.post(reverse("hall:window_delete", args=[window.pk]), follow=True)
-    assert "已删除8号窗口。" in response.text
+    assert "已删除“8号窗口”。" in response.text
     assert not Window.objects.filter(pk=window.pk).exists()
 
 
