@@ -8,6 +8,8 @@ street is a 404. A form the action refuses comes back with the message on its fi
 and what was typed kept.
 """
 
+from collections import Counter
+
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -62,25 +64,34 @@ def _add_error(form, exc: ActionError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-def _page(request, street, streets, *, groups=None, windows=None, status=200, **forms):
+def _page(
+    request,
+    street,
+    streets,
+    *,
+    groups=None,
+    windows=None,
+    group_form=None,
+    window_form=None,
+    editing_group=None,
+    editing_window=None,
+    status=200,
+):
     """The page: both lists, and the group and window forms (new ones unless given)."""
     groups = _groups(street) if groups is None else groups
     windows = _windows(street) if windows is None else windows
-    window_count = dict.fromkeys((group.pk for group in groups), 0)
-    for window in windows:
-        for group in window.groups.all():
-            window_count[group.pk] = window_count.get(group.pk, 0) + 1
+    calling = Counter(group.pk for window in windows for group in window.groups.all())
     for group in groups:
-        group.window_count = window_count[group.pk]
+        group.window_count = calling[group.pk]
     context = {
         "street": street,
         "streets": streets,
         "groups": groups,
         "windows": windows,
-        "group_form": forms.get("group_form") or WindowGroupForm(),
-        "window_form": forms.get("window_form") or WindowForm(groups=groups),
-        "editing_group": forms.get("editing_group"),
-        "editing_window": forms.get("editing_window"),
+        "group_form": group_form or WindowGroupForm(),
+        "window_form": window_form or WindowForm(groups=groups),
+        "editing_group": editing_group,
+        "editing_window": editing_window,
     }
     return render(request, "hall/window_setup.html", context, status=status)
 
