@@ -37,6 +37,7 @@ NAV_ITEMS = (
     NavItem(_("叫号台"), "hall:window_list", "hall.desk", "megaphone"),
     NavItem(_("办件"), "hall:application_list", "hall.view", "folder2-open"),
     NavItem(_("服务事项"), "hall:catalogue_manage", "hall.manage", "card-checklist"),
+    NavItem(_("窗口设置"), "hall:window_setup", "hall.manage", "grid-3x3-gap"),
     NavItem(_("服务统计"), "hall:stats", "hall.stats", "bar-chart"),
     NavItem(_("账号管理"), "accounts:user_list", "accounts.manage", "people"),
     NavItem(_("审计日志"), "core:audit_list", "audit.view", "journal-text"),

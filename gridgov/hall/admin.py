@@ -1,7 +1,8 @@
 """The hall's reference data in the admin, read-only like every model there
 (core.admin): settings change on the hall's settings page, items through the
-catalogue's import and publish/withdraw, windows' status at their consoles, each
-through its audited action. Tickets, applications and ratings do not appear here."""
+catalogue's import and publish/withdraw, windows and window groups on the window
+setup page and a window's status at its console, each through its audited action.
+Tickets, applications and ratings do not appear here."""
 
 from django.contrib import admin
 

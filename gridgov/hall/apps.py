@@ -9,7 +9,7 @@ class HallConfig(AppConfig):
 
     def ready(self):
         from gridgov.core.audit import register_action_labels
-        from gridgov.hall.queue_actions import ACTION_LABELS
+        from gridgov.hall import queue_actions, window_actions
 
         register_action_labels(
             {
@@ -27,4 +27,5 @@ class HallConfig(AppConfig):
                 "service_item.status": _("变更服务事项状态"),
             }
         )
-        register_action_labels(ACTION_LABELS)
+        register_action_labels(queue_actions.ACTION_LABELS)
+        register_action_labels(window_actions.ACTION_LABELS)

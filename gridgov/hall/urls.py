@@ -1,7 +1,7 @@
 """The service hall's routes under /hall/: the catalogue (public pages first, then
 street staff's), the queue (the consultation desk and the window consoles for clerks,
 the call display and the ticket page for the public), applications, and the hall's
-figures and settings."""
+figures, settings and window setup."""
 
 from django.urls import path
 
@@ -12,6 +12,7 @@ from gridgov.hall import (
     queue_views,
     settings_views,
     stats_views,
+    window_setup_views,
 )
 
 app_name = "hall"
@@ -78,4 +79,23 @@ urlpatterns += [
     path("stats/", stats_views.stats_page, name="stats"),
     path("stats.xlsx", stats_views.stats_export, name="stats_export"),
     path("settings/", settings_views.hall_settings, name="settings"),
+]
+
+# Setting up the windows and window groups.
+urlpatterns += [
+    path("settings/windows/", window_setup_views.window_setup, name="window_setup"),
+    path("settings/windows/new/", window_setup_views.window_new, name="window_new"),
+    path("settings/windows/<int:pk>/", window_setup_views.window_edit, name="window_edit"),
+    path(
+        "settings/windows/<int:pk>/delete/",
+        window_setup_views.window_delete,
+        name="window_delete",
+    ),
+    path("settings/groups/new/", window_setup_views.group_new, name="window_group_new"),
+    path("settings/groups/<int:pk>/", window_setup_views.group_edit, name="window_group_edit"),
+    path(
+        "settings/groups/<int:pk>/delete/",
+        window_setup_views.group_delete,
+        name="window_group_delete",
+    ),
 ]

@@ -6,7 +6,8 @@ so nobody adds a role without deciding what it may see.
 
 import pytest
 
-from gridgov.testing import login
+from gridgov.accounts.roles import ROLE_RULES, Role
+from gridgov.testing import login, make_user
 
 TARGETS = ["district", "street", "c101", "c102", "g1", "g2", "other_street"]
 OK, HIDDEN, FORBIDDEN = 200, 404, 403
@@ -55,3 +56,35 @@ def test_missing_and_hidden_areas_look_the_same(client, personas, tree):
     missing = client.get("/api/v1/areas/440105008199001")
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json() == missing.json()
+
+
+# The hall's window setup page (窗口设置), for every role held in the street (or its
+# district, community, grid or department, where the role is tied there): only street
+# staff set up the hall's windows.
+# fmt: off
+WINDOW_SETUP = {
+    Role.SYSTEM_ADMIN: FORBIDDEN, Role.STREET_LEADER: FORBIDDEN, Role.STREET_STAFF: OK,
+    Role.DISPATCHER: FORBIDDEN, Role.COMMUNITY_STAFF: FORBIDDEN, Role.GRID_WORKER: FORBIDDEN,
+    Role.DEPARTMENT_STAFF: FORBIDDEN, Role.HALL_CLERK: FORBIDDEN, Role.HALL_APPROVER: FORBIDDEN,
+    Role.PARTY_STAFF: FORBIDDEN, Role.INFORMANT_MANAGER: FORBIDDEN, Role.AUDITOR: FORBIDDEN,
+    None: FORBIDDEN,  # a user with no role at all
+}
+# fmt: on
+AREA_OF_LEVEL = {"district": "district", "street": "street", "community": "c101", "grid": "g1"}
+
+
+def test_the_window_setup_table_covers_every_role():
+    assert set(WINDOW_SETUP) == {*Role, None}
+
+
+@pytest.mark.parametrize("role", WINDOW_SETUP, ids=lambda role: role or "no_role")
+def test_window_setup_page(client, tree, department, role):
+    rule = ROLE_RULES.get(role)
+    if rule is None:
+        user = make_user("no_role")
+    elif rule.by_department:
+        user = make_user(role, role, department=department)
+    else:
+        user = make_user(role, role, tree[AREA_OF_LEVEL[rule.levels[-1]]])
+    login(client, user)
+    assert client.get("/hall/settings/windows/").status_code == WINDOW_SETUP[role]

@@ -1,7 +1,7 @@
 """The hall of street 440105008 in the shared tree: its settings, two window groups
 (A 社保, B 民政), three published items with materials and a draft one, windows 1–2
 calling A and A+B, window 8 the pick-up window; a clerk, an approver, a clerk of
-another street."""
+another street; and, for the tests that need one, the street staff who keep the hall."""
 
 import pytest
 
@@ -18,7 +18,7 @@ from gridgov.hall.models import (
     WindowGroup,
     WindowStatus,
 )
-from gridgov.testing import make_user
+from gridgov.testing import login, make_user
 
 
 def make_item(street, group, code, name, theme, materials, status=ItemStatus.PUBLISHED):
@@ -98,3 +98,14 @@ def hall(tree):
         "approver": approver,
         "other_clerk": make_user("clerk9", Role.HALL_CLERK, tree["other_street"]),
     }
+
+
+@pytest.fixture
+def staff(hall):
+    """Street staff of the hall's street: they keep its catalogue and set it up."""
+    return make_user("staff8", Role.STREET_STAFF, hall["street"])
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    return login(client, staff)

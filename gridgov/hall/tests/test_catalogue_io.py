@@ -76,16 +76,6 @@ def snapshot():
     return items, materials
 
 
-@pytest.fixture
-def staff(hall):
-    return make_user("staff8", Role.STREET_STAFF, hall["street"])
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    return login(client, staff)
-
-
 def test_the_export_has_an_items_sheet_and_a_materials_sheet(staff_client, hall):
     response = staff_client.get(EXPORT)
     assert response.status_code == 200

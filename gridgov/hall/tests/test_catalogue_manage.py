@@ -21,16 +21,6 @@ def status_url(item):
     return reverse("hall:catalogue_item_status", args=[item.pk])
 
 
-@pytest.fixture
-def staff(hall):
-    return make_user("staff8", Role.STREET_STAFF, hall["street"])
-
-
-@pytest.fixture
-def staff_client(client, staff):
-    return login(client, staff)
-
-
 def _codes(response):
     return [item.code for item in response.context["page"]]
 
