@@ -77,54 +77,43 @@ def import_items(
     return counts
 
 
-def _locked(actor, item: ServiceItem) -> ServiceItem:
-    """The item locked for a change, if it is the actor's street's (404 otherwise)."""
-    locked = ServiceItem.objects.visible_to(actor).select_for_update().filter(pk=item.pk).first()
-    if locked is None:
-        raise ActionError(_("事项不存在。"), status=404)
+def _set(actor, item: ServiceItem, field: str, value) -> ServiceItem:
+    """Set one field of an item of the actor's street (404 otherwise) with its audit row,
+    "service_item.<field>"; the value it already has changes nothing and writes no
+    audit row. The search keys follow the aliases."""
+    with transaction.atomic():
+        items = ServiceItem.objects.visible_to(actor).select_for_update()
+        locked = items.filter(pk=item.pk).first()
+        if locked is None:
+            raise ActionError(_("事项不存在。"), status=404)
+        before = getattr(locked, field)
+        if before == value:
+            return locked
+        setattr(locked, field, value)
+        fields = [field, "updated_at"]
+        if field == "aliases":
+            fill_search_keys(locked)
+            fields += SEARCH_KEY_FIELDS
+        locked.save(update_fields=fields)
+        audit.record(
+            actor,
+            f"service_item.{field}",
+            locked,
+            before={field: before},
+            after={field: value},
+        )
     return locked
 
 
 def set_item_status(actor, item: ServiceItem, status: str) -> ServiceItem:
-    """Publish, withdraw or return an item to draft. Setting the status it already has
-    changes nothing and writes no audit row."""
+    """Publish, withdraw or return an item to draft."""
     check_capability(actor, CAPABILITY)
     if status not in ItemStatus.values:
         raise ActionError(_("事项状态不正确。"), field="status")
-    with transaction.atomic():
-        locked = _locked(actor, item)
-        if locked.status == status:
-            return locked
-        before = locked.status
-        locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
-        audit.record(
-            actor,
-            "service_item.status",
-            locked,
-            before={"status": before},
-            after={"status": status},
-        )
-    return locked
+    return _set(actor, item, "status", status)
 
 
 def set_item_aliases(actor, item: ServiceItem, aliases: str) -> ServiceItem:
-    """Set what residents call the item (tidied by `normal_aliases`) and its search keys.
-    The aliases it already has change nothing and write no audit row."""
+    """Set what residents call the item, tidied by `normal_aliases`."""
     check_capability(actor, CAPABILITY)
-    aliases = normal_aliases(aliases)
-    with transaction.atomic():
-        locked = _locked(actor, item)
-        if locked.aliases == aliases:
-            return locked
-        before = locked.aliases
-        locked.aliases = aliases
-        fill_search_keys(locked).save(update_fields=["aliases", *SEARCH_KEY_FIELDS, "updated_at"])
-        audit.record(
-            actor,
-            "service_item.aliases",
-            locked,
-            before={"aliases": before},
-            after={"aliases": aliases},
-        )
-    return locked
+    return _set(actor, item, "aliases", normal_aliases(aliases))
