@@ -207,12 +207,29 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("GRIDGOV_EMAIL_FROM", "gridgov@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+LOG_LEVEL = env_str("GRIDGOV_LOG_LEVEL", "WARNING")
+# The task worker logs a line per task at INFO: those go to a file under the data dir,
+# so the terminal keeps the demo's own lines and every warning or error.
+TASK_LOG = DATA_DIR / "logs" / "tasks.log"
+TASK_LOG.parent.mkdir(parents=True, exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("GRIDGOV_LOG_LEVEL", "WARNING")},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "level": LOG_LEVEL},
+        "tasks": {
+            "class": "logging.FileHandler",
+            "filename": TASK_LOG,
+            "delay": True,
+            "formatter": "plain",
+        },
+    },
+    "loggers": {
+        name: {"handlers": ["tasks"], "level": "INFO"}
+        for name in ("django.tasks", "django_tasks_db")
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # Map base layer: "none" (boundaries on a plain background, works offline), "xyz" or

@@ -229,6 +229,7 @@ def search(user, q: str, limit: int = SEARCH_LIMIT) -> list[dict]:
         groups.append([_result("case", i, n, t, lon, lat) for i, n, t, lon, lat in cases])
     areas = (
         Area.objects.visible_to(user)
+        .current()
         .filter(level__in=(Level.COMMUNITY, Level.GRID))
         .filter(Q(code__startswith=q) | Q(name__contains=q))
         .order_by("code")

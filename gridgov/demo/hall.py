@@ -24,10 +24,10 @@ from gridgov.cases.notify import token_digest
 from gridgov.cases.worktime import Unit
 from gridgov.core import audit
 from gridgov.core.protect import protect
-from gridgov.demo.hall_items import DEPARTMENTS, GROUPS, ITEMS, WINDOWS
+from gridgov.demo.hall_items import ALIASES, DEPARTMENTS, GROUPS, ITEMS, WINDOWS
 from gridgov.demo.names import NameMaker, weighted
 from gridgov.demo.rows import RowWriter
-from gridgov.hall.catalogue_queries import fill_search_keys
+from gridgov.hall.catalogue_queries import SEARCH_KEY_FIELDS, fill_search_keys
 from gridgov.hall.models import (
     Application,
     ApplicationEvent,
@@ -94,6 +94,7 @@ def _catalogue(street):
                 street=street,
                 code=f"NHX-{t:02d}{n:02d}",
                 name=name,
+                aliases=ALIASES.get(name, ""),
                 theme=theme,
                 department=DEPARTMENTS[theme],
                 legal_basis="《广东省政务服务事项目录》及相关法律法规",
@@ -105,7 +106,7 @@ def _catalogue(street):
                 online=days <= 3,
                 status=ItemStatus.PUBLISHED,
             )
-            fill_search_keys(item).save(update_fields=["name_pinyin", "name_initials"])
+            fill_search_keys(item).save(update_fields=SEARCH_KEY_FIELDS)
             Material.objects.bulk_create(
                 Material(item=item, sort=s, name=m, form=form, count=1)
                 for s, (m, form) in enumerate(materials)

@@ -1,5 +1,6 @@
 """The catalogue's writes: an Excel import of items and their materials, saved in one
-transaction with one audit row for the file, and publishing or withdrawing an item.
+transaction with one audit row for the file, publishing or withdrawing an item, and
+setting its aliases.
 
 Only street staff keep the catalogue ("hall.manage"), and only their own street's:
 an item of another street answers 404, as if it did not exist.
@@ -13,6 +14,7 @@ from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.scope import scope_of, street_of
 from gridgov.hall import catalogue_io
+from gridgov.hall.catalogue_queries import SEARCH_KEY_FIELDS, fill_search_keys, normal_aliases
 from gridgov.hall.models import ItemStatus, Material, ServiceItem
 from gridgov.places.models import Area, Level
 
@@ -50,7 +52,7 @@ def import_items(
             changed = [item for item, _materials in sheet.changed]
             for item in changed:
                 item.updated_at = now
-            fields = [*catalogue_io.FIELDS, "name_pinyin", "name_initials", "updated_at"]
+            fields = [*catalogue_io.FIELDS, *SEARCH_KEY_FIELDS, "updated_at"]
             ServiceItem.objects.bulk_update(changed, fields, batch_size=BATCH)
             replaced = [(item, m) for item, m in [*sheet.new, *sheet.changed] if m is not None]
             outdated = [item.pk for item, m in sheet.changed if m is not None]
@@ -75,28 +77,43 @@ def import_items(
     return counts
 
 
+def _set(actor, item: ServiceItem, field: str, value) -> ServiceItem:
+    """Set one field of an item of the actor's street (404 otherwise) with its audit row,
+    "service_item.<field>"; the value it already has changes nothing and writes no
+    audit row. The search keys follow the aliases."""
+    with transaction.atomic():
+        items = ServiceItem.objects.visible_to(actor).select_for_update()
+        locked = items.filter(pk=item.pk).first()
+        if locked is None:
+            raise ActionError(_("事项不存在。"), status=404)
+        before = getattr(locked, field)
+        if before == value:
+            return locked
+        setattr(locked, field, value)
+        fields = [field, "updated_at"]
+        if field == "aliases":
+            fill_search_keys(locked)
+            fields += SEARCH_KEY_FIELDS
+        locked.save(update_fields=fields)
+        audit.record(
+            actor,
+            f"service_item.{field}",
+            locked,
+            before={field: before},
+            after={field: value},
+        )
+    return locked
+
+
 def set_item_status(actor, item: ServiceItem, status: str) -> ServiceItem:
-    """Publish, withdraw or return an item to draft. Setting the status it already has
-    changes nothing and writes no audit row."""
+    """Publish, withdraw or return an item to draft."""
     check_capability(actor, CAPABILITY)
     if status not in ItemStatus.values:
         raise ActionError(_("事项状态不正确。"), field="status")
-    with transaction.atomic():
-        locked = (
-            ServiceItem.objects.visible_to(actor).select_for_update().filter(pk=item.pk).first()
-        )
-        if locked is None:
-            raise ActionError(_("事项不存在。"), status=404)
-        if locked.status == status:
-            return locked
-        before = locked.status
-        locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
-        audit.record(
-            actor,
-            "service_item.status",
-            locked,
-            before={"status": before},
-            after={"status": status},
-        )
-    return locked
+    return _set(actor, item, "status", status)
+
+
+def set_item_aliases(actor, item: ServiceItem, aliases: str) -> ServiceItem:
+    """Set what residents call the item, tidied by `normal_aliases`."""
+    check_capability(actor, CAPABILITY)
+    return _set(actor, item, "aliases", normal_aliases(aliases))

@@ -46,7 +46,7 @@ from gridgov.core.spreadsheets import (
     text,
     whole,
 )
-from gridgov.hall.catalogue_queries import fill_search_keys
+from gridgov.hall.catalogue_queries import fill_search_keys, normal_aliases
 from gridgov.hall.models import (
     ItemStatus,
     Material,
@@ -93,6 +93,10 @@ def _fee(value) -> str:
     return text(100)(value) or DEFAULT_FEE
 
 
+def _aliases(value) -> str:
+    return normal_aliases(text(200)(value))
+
+
 def _online(value) -> bool:
     typed = norm(value)
     if typed in YES:
@@ -105,6 +109,7 @@ def _online(value) -> bool:
 ITEM_COLUMNS = (
     Column("code", gettext_lazy("事项编码"), True),
     Column("name", gettext_lazy("事项名称"), True, text(100, please(gettext_lazy("事项名称")))),
+    Column("aliases", gettext_lazy("别名"), parse=_aliases),
     Column("theme", gettext_lazy("主题"), True, choice(Theme, theme_message())),
     Column(
         "department", gettext_lazy("实施部门"), True, text(100, please(gettext_lazy("实施部门")))
@@ -151,7 +156,7 @@ SHEETS = {
 COLUMNS = {ITEMS: ITEM_COLUMNS, MATERIALS: MATERIAL_COLUMNS}
 # The fields an import sets on an item (besides code and street).
 FIELDS = (
-    *("name", "theme", "department", "legal_basis", "authority", "conditions"),
+    *("name", "aliases", "theme", "department", "legal_basis", "authority", "conditions"),
     *("statutory_days", "promised_days", "fee", "group", "online", "status"),
 )
 MATERIAL_FIELDS = ("name", "form", "count", "notes", "sample")
@@ -387,9 +392,8 @@ def _plan(street, parsed, materials) -> CatalogueSheet:
             _apply(item, values)
             sheet.new.append((fill_search_keys(item), _materials(new_materials or [])))
             continue
-        name = item.name
         changed = _apply(item, values)
-        if name != item.name:
+        if changed:
             fill_search_keys(item)
         if new_materials is not None and _same_materials(item.materials.all(), new_materials):
             new_materials = None
@@ -418,6 +422,7 @@ def item_rows(items):
         yield (
             item.code,
             item.name,
+            item.aliases,
             Theme(item.theme).label,
             item.department,
             item.legal_basis,

@@ -4,8 +4,9 @@ windows that take it; and, for street staff, the street whose catalogue they kee
 
 The public side sees only published items of one street's hall and nothing personal:
 an item, its materials and its window group are reference data. The search matches
-pinyin keys stored on the item; `fill_search_keys` sets them and every write of an
-item's name must call it (the import does, and so must any form that edits items).
+pinyin keys stored on the item, of its name and of its aliases; `fill_search_keys`
+sets them and every write of an item's name or aliases must call it (the import does,
+and so does the aliases form).
 """
 
 import re
@@ -22,7 +23,11 @@ from gridgov.places.models import Area, Level
 MAX_QUERY = 50
 # What a pinyin search looks like once spaces and apostrophes are gone: "zui di", "xi'an".
 PINYIN_RE = re.compile(r"^[a-z]+$")
-KEYWORD_FIELDS = ("name", "code", "department", "conditions")
+KEYWORD_FIELDS = ("name", "aliases", "code", "department", "conditions")
+# The keys `fill_search_keys` sets: saves of an item's name or aliases write them too.
+SEARCH_KEY_FIELDS = ("name_pinyin", "name_initials", "alias_keys")
+ALIAS_SEPARATOR = "、"
+ALIAS_SPLIT_RE = re.compile(r"[、,，;；/\s]+")
 # What the public list shows of an item; the rest is on its own page.
 LIST_FIELDS = (
     *("code", "name", "theme", "department", "statutory_days", "promised_days", "fee"),
@@ -30,10 +35,19 @@ LIST_FIELDS = (
 )
 
 
+def normal_aliases(typed: str) -> str:
+    """Aliases as stored: "低保， 最低生活保障 、低保" → "低保、最低生活保障" (split on
+    顿号, commas, semicolons, slashes or spaces; each once, in the order typed)."""
+    aliases = dict.fromkeys(a for a in ALIAS_SPLIT_RE.split(typed or "") if a)
+    return ALIAS_SEPARATOR.join(aliases)
+
+
 def fill_search_keys(item: ServiceItem) -> ServiceItem:
     """Set the item's pinyin keys from its name ("最低生活保障" → "zuidishenghuobaozhang",
-    "zdshbz"); the caller saves."""
+    "zdshbz") and from each of its aliases; the caller saves `SEARCH_KEY_FIELDS`."""
     item.name_pinyin, item.name_initials = pinyin_keys(item.name)
+    keys = (key for alias in item.aliases.split(ALIAS_SEPARATOR) for key in pinyin_keys(alias))
+    item.alias_keys = "".join(f" {key}" for key in keys if key)[:1000]
     return item
 
 
@@ -60,8 +74,9 @@ def hall_for(street_code: str | None) -> HallSettings:
 
 
 def search(items, q: str | None):
-    """Items whose name, code, department or conditions contain every word of `q`, or
-    whose name's full pinyin or initials start with it (letters only)."""
+    """Items whose name, aliases, code, department or conditions contain every word of
+    `q`, or whose name's or an alias's full pinyin or initials start with it (letters
+    only)."""
     q = " ".join((q or "").split())[:MAX_QUERY]
     if not q:
         return items
@@ -70,7 +85,11 @@ def search(items, q: str | None):
         found &= Q.create([(f"{name}__icontains", word) for name in KEYWORD_FIELDS], Q.OR)
     letters = q.replace(" ", "").replace("'", "").lower()
     if PINYIN_RE.match(letters):
-        found |= Q(name_pinyin__startswith=letters) | Q(name_initials__startswith=letters)
+        found |= (
+            Q(name_pinyin__startswith=letters)
+            | Q(name_initials__startswith=letters)
+            | Q(alias_keys__contains=f" {letters}")
+        )
     return items.filter(found)
 
 

@@ -1,6 +1,6 @@
 """The catalogue's pages: the public list and item pages (no login, published items of
 one street's hall, nothing personal), and street staff's pages to keep it: the list by
-status with publish and withdraw, Excel export and import.
+status with publish and withdraw, an item's aliases, Excel export and import.
 
 The public pages are what residents open on their phones in the hall's queue, so they
 run two to four queries and carry no app shell. The staff pages need "hall.manage"
@@ -9,6 +9,7 @@ of another street is a 404. A refused import shows its row-by-row report, kept i
 session under a random id so it can be downloaded without a new upload.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -161,6 +162,30 @@ def item_status(request, pk: int):
     if safe and back.startswith(list_path):
         return redirect(back)
     return redirect(_list_url(item.street))
+
+
+class ItemAliasesForm(forms.ModelForm):
+    class Meta:
+        model = ServiceItem
+        fields = ("aliases",)
+
+
+@requires(CAPABILITY)
+def manage_item(request, pk: int):
+    """An item's page for street staff: what residents call it, which the public
+    catalogue's search finds it by."""
+    items = ServiceItem.objects.visible_to(request.user).select_related("street")
+    item = get_object_or_404(items.only("code", "name", "aliases", "street__code"), pk=pk)
+    form = ItemAliasesForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            catalogue_actions.set_item_aliases(request.user, item, form.cleaned_data["aliases"])
+        except ActionError:  # the item is no longer of the user's streets
+            raise Http404 from None
+        else:
+            messages.success(request, _("已保存“%(name)s”的别名。") % {"name": item.name})
+            return redirect(_list_url(item.street))
+    return render(request, "hall/catalogue_item.html", {"item": item, "form": form})
 
 
 @requires(CAPABILITY)

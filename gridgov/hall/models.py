@@ -115,9 +115,20 @@ class ServiceItem(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT
     )
+    # What residents call it ("低保" for 最低生活保障申请), so the search finds it by
+    # those words too; separated by "、".
+    aliases = models.CharField(
+        _("别名"),
+        max_length=200,
+        blank=True,
+        help_text=_("群众的常用叫法，用顿号或逗号分隔，如：低保"),
+    )
     # Search keys from the name: full pinyin and initials ("shebao", "sb").
     name_pinyin = models.CharField(max_length=400, blank=True, editable=False)
     name_initials = models.CharField(max_length=100, blank=True, editable=False)
+    # The same keys of every alias, each after a space (" dibao db"), so "starts with"
+    # on an alias is a plain "contains" of " " + the letters typed.
+    alias_keys = models.CharField(max_length=1000, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

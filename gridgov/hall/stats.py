@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridgov.hall.models import (
     Application,
@@ -32,9 +33,10 @@ from gridgov.hall.models import (
 )
 
 PERIODS = ("day", "month", "year")
-# dimension: (ticket key, application key, rating key)
+# dimension: (ticket key, application key, rating key); an application counts at the
+# window of the ticket it was taken from.
 DIMENSIONS = {
-    "window": ("window_id", None, "window_id"),
+    "window": ("window_id", "ticket__window_id", "window_id"),
     "clerk": ("clerk_id", "received_by_id", "clerk_id"),
     "item": ("item_id", "item_id", "item_id"),
 }
@@ -111,9 +113,7 @@ class Figures:
         return round(100 * self.satisfied / self.ratings, 2) if self.ratings else None
 
 
-def _grouped(queryset, key: str | None, sums: dict) -> list[dict]:
-    if key is None:
-        return [{"key": None, **queryset.aggregate(**sums)}]
+def _grouped(queryset, key: str, sums: dict) -> list[dict]:
     return [
         {"key": row.pop(key), **row} for row in queryset.values(key).annotate(**sums).order_by()
     ]
@@ -159,8 +159,12 @@ def figures(street_id: int, start, end, by: str) -> tuple[Figures, list[tuple[st
         for row in _grouped(queryset, key, sums):
             group = row.pop("key")
             total.add(row)
-            if key is not None and group is not None:
+            # What no window, clerk or item took (an application taken without a
+            # ticket) is a row of its own, so the rows add up to the totals.
+            if group is not None or any(row.values()):
                 rows.setdefault(group, Figures()).add(row)
-    labels = _labels(by, rows)
-    ordered = sorted(rows.items(), key=lambda kv: (-kv[1].served, -kv[1].received, kv[0]))
+    labels = _labels(by, rows) | {None: _("未记录")}
+    ordered = sorted(
+        rows.items(), key=lambda kv: (kv[0] is None, -kv[1].served, -kv[1].received, kv[0] or 0)
+    )
     return total, [(labels.get(key, "—"), f) for key, f in ordered]

@@ -31,6 +31,7 @@ urlpatterns = [
     path(
         "manage/items/<int:pk>/status/", catalogue_views.item_status, name="catalogue_item_status"
     ),
+    path("manage/items/<int:pk>/", catalogue_views.manage_item, name="catalogue_item"),
 ]
 
 # The queue.

@@ -59,7 +59,7 @@ def _get(request, code: str) -> Area:
 @router.get("", response={200: list[AreaOut], **ERRORS}, summary="区域列表")
 @paginate(PageNumberPagination, page_size=100)
 def list_areas(request, filters: Query[AreaFilter]):
-    qs = _visible(request).defer("boundary")
+    qs = _visible(request).current().defer("boundary")
     if filters.level:
         qs = qs.filter(level=filters.level)
     if filters.parent:

@@ -5,7 +5,7 @@ layout history, and GeoJSON exports."""
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -97,9 +97,7 @@ def partition_index(request):
         Area.objects.visible_to(request.user)
         .filter(level=Level.COMMUNITY)
         .without_boundary()
-        .annotate(
-            grids=Count("children", filter=Q(children__retired_on__isnull=True)),
-        )
+        .with_child_counts()
         .order_by("code")
     )
     ids = [c.pk for c in communities]
@@ -126,7 +124,7 @@ def partition_index(request):
                 "community": c,
                 "buildings": total.get("buildings", 0),
                 "households": households,
-                "average": round(households / c.grids) if c.grids else None,
+                "average": round(households / c.n_children) if c.n_children else None,
                 "applied": layouts_of.get(c.pk, {}).get(LayoutStatus.APPLIED),
                 "proposed": layouts_of.get(c.pk, {}).get(LayoutStatus.PROPOSED),
             }

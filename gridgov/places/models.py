@@ -43,8 +43,17 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(path__startswith=area.path)
 
     def current(self):
-        """Areas in use: without the grids a new grid layout retired."""
+        """Areas in use: without the grids a new grid layout retired. Every count of
+        areas starts here; retired grids are reached through the layout history."""
         return self.filter(retired_on__isnull=True)
+
+    def with_child_counts(self):
+        """Each area with `n_children`, the number of its current children."""
+        return self.annotate(
+            n_children=models.Count(
+                "children", filter=models.Q(children__retired_on__isnull=True), distinct=True
+            )
+        )
 
 
 class Area(models.Model):

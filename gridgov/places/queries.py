@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from gridgov.core.scope import scope_of
 from gridgov.places.models import Area, Level
@@ -22,9 +22,7 @@ def children_with_counts(areas) -> list[Area]:
         Area.objects.without_boundary()
         .current()
         .filter(parent__in=areas)
-        .annotate(
-            n_children=Count("children", filter=Q(children__retired_on__isnull=True), distinct=True)
-        )
+        .with_child_counts()
         .order_by("code")
     )
 
@@ -33,7 +31,13 @@ def level_counts(user) -> dict[str, int]:
     """How many areas of each level the user's scope holds."""
     from gridgov.core.scope import area_path_q
 
-    rows = Area.objects.filter(area_path_q(user)).values("level").annotate(n=Count("id")).order_by()
+    rows = (
+        Area.objects.current()
+        .filter(area_path_q(user))
+        .values("level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     counts = {level.value: 0 for level in Level}
     counts.update({row["level"]: row["n"] for row in rows})
     return counts

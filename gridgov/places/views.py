@@ -1,6 +1,5 @@
 """Browsing the area tree: street → communities → grids, with counts and a map."""
 
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -61,11 +60,7 @@ def _building_feature(building: Building) -> dict:
 @requires("areas.view")
 @in_scope(Area, url_kwarg="code", field="code")
 def area_detail(request, area: Area):
-    children = list(
-        area.children.current()
-        .annotate(n_children=Count("children", filter=Q(children__retired_on__isnull=True)))
-        .order_by("code")
-    )
+    children = list(area.children.current().with_child_counts().order_by("code"))
     ancestors = list(
         Area.objects.filter(code__in=area.ancestors_codes()).only("code", "name", "path")
     )

@@ -86,3 +86,25 @@ def test_the_secret_key_is_generated_once_and_kept(tmp_path):
     assert len(first) >= 50
     assert secret_key(tmp_path) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+# The task worker (django_tasks_db's db_worker) sets its loggers to INFO and then logs
+# one line per task; this runs its own logging set-up and logs as it does.
+_WORKER_LOGS = """
+import logging
+from django_tasks_db.management.commands.db_worker import Command
+Command().configure_logging(verbosity=1)
+logging.getLogger("django.tasks").info("Task id=1 state=RUNNING")
+logging.getLogger("django_tasks_db").info("Task id=1 state=SUCCESSFUL")
+logging.getLogger("django.tasks").warning("Task id=2 state=FAILED")
+"""
+
+
+def test_task_logs_go_to_a_file_and_only_warnings_to_the_terminal(tmp_path):
+    result = _manage("shell", "-c", _WORKER_LOGS, GRIDGOV_DATA_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    terminal = result.stdout + result.stderr
+    assert "state=FAILED" in terminal
+    assert "RUNNING" not in terminal and "SUCCESSFUL" not in terminal
+    logged = (tmp_path / "logs" / "tasks.log").read_text()
+    assert "state=RUNNING" in logged and "state=SUCCESSFUL" in logged and "state=FAILED" in logged

@@ -6,7 +6,7 @@ another street; and, for the tests that need one, the street staff who keep the 
 import pytest
 
 from gridgov.accounts.roles import Role
-from gridgov.hall.catalogue_queries import fill_search_keys
+from gridgov.hall.catalogue_queries import SEARCH_KEY_FIELDS, fill_search_keys
 from gridgov.hall.models import (
     HallSettings,
     ItemStatus,
@@ -21,11 +21,12 @@ from gridgov.hall.models import (
 from gridgov.testing import login, make_user
 
 
-def make_item(street, group, code, name, theme, materials, status=ItemStatus.PUBLISHED):
+def make_item(street, group, code, name, theme, materials, status=ItemStatus.PUBLISHED, aliases=""):
     item = ServiceItem.objects.create(
         street=street,
         code=code,
         name=name,
+        aliases=aliases,
         theme=theme,
         department="南华西街道社区事务受理中心",
         legal_basis="《广州市社会保险条例》",
@@ -36,7 +37,7 @@ def make_item(street, group, code, name, theme, materials, status=ItemStatus.PUB
         group=group,
         status=status,
     )
-    fill_search_keys(item).save(update_fields=["name_pinyin", "name_initials"])
+    fill_search_keys(item).save(update_fields=SEARCH_KEY_FIELDS)
     for sort, (material, form) in enumerate(materials):
         Material.objects.create(item=item, sort=sort, name=material, form=form)
     return item
@@ -69,6 +70,7 @@ def hall(tree):
             ("家庭收入证明", MaterialForm.ORIGINAL),
             ("低保申请书", MaterialForm.ORIGINAL),
         ],
+        aliases="低保",
     )
     elderly = make_item(
         street,
@@ -109,3 +111,17 @@ def staff(hall):
 @pytest.fixture
 def staff_client(client, staff):
     return login(client, staff)
+
+
+@pytest.fixture
+def disability_card(hall):
+    """A fourth published item, known by two aliases."""
+    return make_item(
+        hall["street"],
+        hall["groups"]["B"],
+        "CL-001",
+        "残疾人证办理",
+        Theme.DISABLED,
+        [("居民身份证", MaterialForm.BOTH)],
+        aliases="残疾证、办残疾证",
+    )

@@ -54,6 +54,7 @@ def item_row(code="MZ-002", **cells):
     values = {
         "code": code,
         "name": "临时救助申请",
+        "aliases": "",
         "theme": "民政救助",
         "department": "南华西街道社区事务受理中心",
         "legal_basis": "《社会救助暂行办法》",
@@ -85,7 +86,7 @@ def test_the_export_has_an_items_sheet_and_a_materials_sheet(staff_client, hall)
     assert book["事项"][0] == tuple(ITEM_HEADER)
     assert [row[0] for row in book["事项"][1:]] == ["LL-001", "MZ-001", "SB-001", "SB-099"]
     assert book["事项"][2] == (
-        *("MZ-001", "最低生活保障申请", "民政救助", "南华西街道社区事务受理中心"),
+        *("MZ-001", "最低生活保障申请", "低保", "民政救助", "南华西街道社区事务受理中心"),
         *("《广州市社会保险条例》", "公共服务", "本街道户籍或居住证持有人", 20, 10),
         *("不收费", "B 民政", "否", "已发布"),
     )
@@ -179,6 +180,16 @@ def test_without_a_materials_sheet_materials_stay_as_they_are(staff_client, hall
     assert staff_client.post(IMPORT, {"file": workbook([row])}).status_code == 302
     assert snapshot()[1] == before
     assert ServiceItem.objects.get(code="MZ-001").name_initials == "zdshbzsqgx"
+
+
+def test_aliases_are_imported_tidied_and_searched(staff_client, client, hall):
+    row = item_row(aliases="救急难， 临时救助/救急难")
+    assert staff_client.post(IMPORT, {"file": workbook([row])}).status_code == 302
+    assert ServiceItem.objects.get(code="MZ-002").aliases == "救急难、临时救助"
+    client.logout()
+    for q in ("救急难", "jjn"):
+        found = client.get(reverse("hall:catalogue"), {"q": q}).context["shown"]
+        assert [item.code for group in found for item in group.items] == ["MZ-002"]
 
 
 def test_a_bad_file_writes_nothing_and_reports_sheet_row_and_column(staff_client, hall):

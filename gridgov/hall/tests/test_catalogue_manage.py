@@ -1,5 +1,5 @@
 """Street staff keep their street's catalogue: the list by status, publishing and
-withdrawing an item (audited). Everyone else gets 403; staff of another street see
+withdrawing an item, its aliases (audited). Everyone else gets 403; staff of another street see
 none of this street's items and get 404 for them."""
 
 import pytest
@@ -19,6 +19,10 @@ IMPORT = reverse("hall:catalogue_import")
 
 def status_url(item):
     return reverse("hall:catalogue_item_status", args=[item.pk])
+
+
+def item_url(item):
+    return reverse("hall:catalogue_item", args=[item.pk])
 
 
 def _codes(response):
@@ -97,6 +101,37 @@ def test_a_next_address_elsewhere_is_ignored(staff_client, hall):
     assert response["Location"] == f"{LIST}?street=440105008"
 
 
+def test_staff_set_an_items_aliases_and_the_public_search_finds_them(
+    staff_client, client, staff, hall
+):
+    pension = hall["items"]["pension"]
+    assert staff_client.get(item_url(pension)).status_code == 200
+    response = staff_client.post(item_url(pension), {"aliases": "社保参保， 养老保险 、社保参保"})
+    assert response["Location"] == f"{LIST}?street=440105008"
+    pension.refresh_from_db()
+    assert pension.aliases == "社保参保、养老保险"
+    entry = AuditEntry.objects.get(action="service_item.aliases")
+    assert (entry.actor, entry.before, entry.after) == (
+        staff,
+        {"aliases": ""},
+        {"aliases": "社保参保、养老保险"},
+    )
+    assert "别名：社保参保、养老保险" in staff_client.get(response["Location"]).text
+    staff_client.post(item_url(pension), {"aliases": "社保参保、养老保险"})
+    assert AuditEntry.objects.filter(action="service_item.aliases").count() == 1
+    client.logout()
+    found = client.get(reverse("hall:catalogue"), {"q": "sbcb"}).context["shown"]
+    assert [item.code for group in found for item in group.items] == ["SB-001"]
+
+
+def test_aliases_too_long_are_refused_and_kept_as_typed(staff_client, hall):
+    typed = "低保、" * 70
+    response = staff_client.post(item_url(hall["items"]["allowance"]), {"aliases": typed})
+    assert response.status_code == 200 and response.context["form"].errors["aliases"]
+    assert typed in response.text
+    assert ServiceItem.objects.get(code="MZ-001").aliases == "低保"
+
+
 @pytest.mark.parametrize("who", ["grid_worker", "clerk", "other_clerk", "approver"])
 def test_everyone_without_hall_manage_gets_403(client, hall, tree, who):
     user = (
@@ -107,8 +142,9 @@ def test_everyone_without_hall_manage_gets_403(client, hall, tree, who):
         assert client.get(url).status_code == 403, url
     draft = hall["items"]["draft"]
     assert client.post(status_url(draft), {"status": "published"}).status_code == 403
+    assert client.post(item_url(draft), {"aliases": "草稿"}).status_code == 403
     draft.refresh_from_db()
-    assert draft.status == ItemStatus.DRAFT
+    assert (draft.status, draft.aliases) == (ItemStatus.DRAFT, "")
 
 
 def test_anonymous_users_are_sent_to_log_in(client, hall):
@@ -123,8 +159,9 @@ def test_staff_of_another_street_see_nothing_of_this_one(client, hall, tree):
     assert client.get(LIST, {"street": "440105008"}).status_code == 404
     draft = hall["items"]["draft"]
     assert client.post(status_url(draft), {"status": "published"}).status_code == 404
+    assert client.post(item_url(draft), {"aliases": "草稿"}).status_code == 404
     draft.refresh_from_db()
-    assert draft.status == ItemStatus.DRAFT
+    assert (draft.status, draft.aliases) == (ItemStatus.DRAFT, "")
 
 
 def test_the_action_itself_refuses_another_streets_item(hall, tree):

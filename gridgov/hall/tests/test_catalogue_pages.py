@@ -60,6 +60,9 @@ def test_a_withdrawn_item_leaves_the_catalogue(client, hall):
         ("gllrjt", ["LL-001"]),
         ("dishenghuo", []),  # pinyin only from the start of the name
         ("尚未发布", []),  # drafts are not found either
+        ("低保", ["MZ-001"]),  # an alias
+        ("dibao", ["MZ-001"]),  # an alias's full pinyin
+        ("db", ["MZ-001"]),  # an alias's initials
     ],
 )
 def test_search_by_keyword_pinyin_or_initials(client, hall, q, codes):
@@ -67,6 +70,11 @@ def test_search_by_keyword_pinyin_or_initials(client, hall, q, codes):
     assert _codes(response) == codes
     if not codes:
         assert "没有找到相关事项。" in response.text
+
+
+@pytest.mark.parametrize("q", ["残疾证", "canjizheng", "cjz", "办残疾证", "bcjz"])
+def test_any_alias_finds_the_item_as_its_name_would(client, disability_card, q):
+    assert _codes(client.get(CATALOGUE, {"q": q})) == [disability_card.code]
 
 
 def test_a_theme_shows_its_items_and_keeps_the_counts_of_the_others(client, hall):

@@ -47,17 +47,19 @@ def _ticket(hall, seq, window, minutes_waited, minutes_served, day_offset=0, ite
     )
 
 
-def _application(hall, n, on_time=True, status=ApplicationStatus.COLLECTED):
+def _application(hall, n, on_time=True, status=ApplicationStatus.COLLECTED, ticket=None):
+    """An application, taken from `ticket` (at its window, by its clerk) if given."""
     received = NOW - dt.timedelta(hours=2)
     due = received + dt.timedelta(days=5)
     return Application.objects.create(
         street=hall["street"],
         number=f"440105008X{n:04d}",
-        item=hall["items"]["pension"],
+        item=ticket.item if ticket else hall["items"]["pension"],
+        ticket=ticket,
         applicant_name="某人",
         status=status,
         received_at=received,
-        received_by=hall["clerk"],
+        received_by=ticket.clerk if ticket else hall["clerk"],
         due_at=due,
         decided_at=(due - dt.timedelta(days=1)) if on_time else (due + dt.timedelta(days=1)),
         token_digest=f"a{n}",
@@ -110,6 +112,38 @@ def test_the_figures_per_window_clerk_and_item(served):
     assert by_item["高龄老人津贴申领"].served == 1
     by_clerk = dict(stats.figures(served["street"].pk, start, end, "clerk")[1])
     assert by_clerk["clerk8"].served == 2
+
+
+@pytest.fixture
+def taken_at_windows(served):
+    """Applications taken from tickets at windows 1 and 2, beside the three taken
+    without a ticket."""
+    tickets = Ticket.objects.filter(issued_at__gte=NOW - dt.timedelta(days=1)).order_by("seq")
+    t1, _t2, t3 = tickets
+    _application(served, 11, ticket=t1)
+    _application(served, 12, on_time=False, ticket=t1)
+    _application(served, 13, ticket=t3)
+    _application(served, 14, status=ApplicationStatus.RECEIVED, ticket=t3)
+    return served
+
+
+def test_applications_count_at_the_window_that_received_them(taken_at_windows):
+    start, end = stats.period_range("year", timezone.localdate())
+    by_window = dict(stats.figures(taken_at_windows["street"].pk, start, end, "window")[1])
+    assert (by_window[1].received, by_window[1].completed, by_window[1].on_time) == (2, 2, 50.0)
+    assert (by_window[2].received, by_window[2].completed, by_window[2].on_time) == (2, 1, 100.0)
+
+
+@pytest.mark.parametrize("period", stats.PERIODS)
+@pytest.mark.parametrize("by", stats.DIMENSIONS)
+def test_the_rows_add_up_to_the_totals(taken_at_windows, by, period):
+    start, end = stats.period_range(period, timezone.localdate())
+    total, rows = stats.figures(taken_at_windows["street"].pk, start, end, by)
+    assert total.received == 7
+    summed = stats.Figures()
+    for _label, row in rows:
+        summed.add(vars(row))
+    assert summed == total
 
 
 def test_periods_are_calendar_days_months_and_years():
