@@ -41,6 +41,9 @@ _VIEW = frozenset({"areas.view", "home.view"})
 _PEOPLE = frozenset({"people.view"})
 _PEOPLE_EDIT = _PEOPLE | {"people.edit"}
 _PEOPLE_MANAGE = _PEOPLE_EDIT | {"people.reveal"}
+# The focus-group list (重点人群) and who sees each sensitive group: reference data of
+# the whole street, kept by street staff and the system administrator.
+_PEOPLE_REFERENCE = frozenset({"people.reference"})
 # The case loop: who sees cases, reports them, runs the dispatch board, works a
 # department's queue, and keeps the reference tables (categories, calendar).
 _CASES = frozenset({"cases.view"})
@@ -60,7 +63,8 @@ ROLE_RULES: dict[str, RoleRule] = {
             "areas.manage_top",
             "areas.partition",
             "cases.reference",
-        },
+        }
+        | _PEOPLE_REFERENCE,
         sees_data=False,
         levels=("district", "street"),
     ),
@@ -74,6 +78,7 @@ ROLE_RULES: dict[str, RoleRule] = {
         | _PEOPLE_MANAGE
         | _CASES_DISPATCH
         | _MAP_MANAGE
+        | _PEOPLE_REFERENCE
         | {"areas.manage", "areas.partition", "people.import", "cases.reference"}
         | {"hall.view", "hall.manage", "hall.stats"},
         sees_data=True,
