@@ -49,8 +49,8 @@ _PEOPLE_REFERENCE = frozenset({"people.reference"})
 _CASES = frozenset({"cases.view"})
 _CASES_REPORT = _CASES | {"cases.report"}
 _CASES_DISPATCH = _CASES_REPORT | {"cases.dispatch"}
-# The command center (一张图): who watches the map, keeps the camera registry and the
-# alert sources, and whose phone reports its position.
+# The command center (一张图): who watches the map, keeps the camera registry, the
+# alert sources and the alert kinds, and whose phone reports its position.
 _MAP = frozenset({"command.map"})
 _MAP_MANAGE = _MAP | {"command.cameras"}
 
