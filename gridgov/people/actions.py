@@ -392,16 +392,15 @@ def create_focus_group(actor, **fields) -> FocusGroup:
     """Add a group to the street's focus-group list; its code must be new."""
     check_capability(actor, "people.reference")
     values = _clean_focus_group(fields)
+    taken = _("代码 %(code)s 已被使用。") % {"code": values["code"]}
     if FocusGroup.objects.filter(code=values["code"]).exists():
-        raise ActionError(_("代码 %(code)s 已被使用。") % {"code": values["code"]}, "code", 409)
+        raise ActionError(taken, "code", 409)
     try:
         with transaction.atomic():
             group = FocusGroup.objects.create(**values)
             audit.record(actor, "focus_group.create", group, after=_focus_group_snapshot(group))
     except IntegrityError:
-        raise ActionError(
-            _("代码 %(code)s 已被使用。") % {"code": values["code"]}, "code", 409
-        ) from None
+        raise ActionError(taken, "code", 409) from None
     return group
 
 

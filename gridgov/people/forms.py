@@ -377,7 +377,7 @@ class FocusGroupForm(RulesForm):
         initial = {"sensitivity": Sensitivity.ORDINARY, "sort": 0}
         if group is not None:
             initial = {name: getattr(group, name) for name in self.base_fields}
-            initial["detail_fields"] = "\n".join(str(label) for label in group.detail_fields)
+            initial["detail_fields"] = "\n".join(label for _key, label in detail_fields(group))
         super().__init__(data, initial=initial)
         field = self.fields["visible_roles"]
         field.choices = rules.role_choices()

@@ -216,3 +216,11 @@ def test_editing_changes_who_sees_the_group_and_deactivating_keeps_it(
     assert client.post(url, {"active": "0"}).status_code == 302
     disabled.refresh_from_db()
     assert disabled.is_active is False and disabled.code == "disabled"
+
+
+def test_the_edit_form_starts_from_the_group_as_it_is(client, street_staff, disabled):
+    login(client, street_staff)
+    form = client.get(reverse("people:focus_group_edit", args=[disabled.pk])).context["form"]
+    assert form["detail_fields"].value() == "残疾证号"
+    assert form["visible_roles"].value() == [Role.COMMUNITY_STAFF]
+    assert form.fields["code"].disabled
