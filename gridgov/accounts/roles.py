@@ -41,13 +41,16 @@ _VIEW = frozenset({"areas.view", "home.view"})
 _PEOPLE = frozenset({"people.view"})
 _PEOPLE_EDIT = _PEOPLE | {"people.edit"}
 _PEOPLE_MANAGE = _PEOPLE_EDIT | {"people.reveal"}
+# The focus-group list (重点人群) and who sees each sensitive group: reference data of
+# the whole street, kept by street staff and the system administrator.
+_PEOPLE_REFERENCE = frozenset({"people.reference"})
 # The case loop: who sees cases, reports them, runs the dispatch board, works a
 # department's queue, and keeps the reference tables (categories, calendar).
 _CASES = frozenset({"cases.view"})
 _CASES_REPORT = _CASES | {"cases.report"}
 _CASES_DISPATCH = _CASES_REPORT | {"cases.dispatch"}
-# The command center (一张图): who watches the map, keeps the camera registry and the
-# alert sources, and whose phone reports its position.
+# The command center (一张图): who watches the map, keeps the camera registry, the
+# alert sources and the alert kinds, and whose phone reports its position.
 _MAP = frozenset({"command.map"})
 _MAP_MANAGE = _MAP | {"command.cameras"}
 
@@ -60,7 +63,8 @@ ROLE_RULES: dict[str, RoleRule] = {
             "areas.manage_top",
             "areas.partition",
             "cases.reference",
-        },
+        }
+        | _PEOPLE_REFERENCE,
         sees_data=False,
         levels=("district", "street"),
     ),
@@ -74,6 +78,7 @@ ROLE_RULES: dict[str, RoleRule] = {
         | _PEOPLE_MANAGE
         | _CASES_DISPATCH
         | _MAP_MANAGE
+        | _PEOPLE_REFERENCE
         | {"areas.manage", "areas.partition", "people.import", "cases.reference"}
         | {"hall.view", "hall.manage", "hall.stats"},
         sees_data=True,

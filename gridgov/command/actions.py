@@ -1,11 +1,12 @@
-"""Every write of the command center: alert sources and camera alerts (each becomes a
-case or joins one). Heartbeats and positions are telemetry, in `telemetry`.
+"""Every write of the command center: alert sources, alert kinds and camera alerts (each
+becomes a case or joins one). Heartbeats and positions are telemetry, in `telemetry`.
 
 Alerts come from machines that retry: the sender's alert id makes a resend change
 nothing, and a request refused for any reason leaves nothing behind (one transaction).
 """
 
 import datetime as dt
+import re
 import secrets
 
 from django.core.files.base import ContentFile
@@ -29,6 +30,9 @@ from gridgov.core.protect import encrypt
 from gridgov.places.models import Area, Level
 
 CLOCK_SLACK = dt.timedelta(minutes=5)
+# An alert kind's code: what senders put in an alert's "kind", so plain and stable.
+KIND_CODE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+ALERT_KIND_FIELDS = ("code", "name", "category_code")
 
 
 # -- alert sources --------------------------------------------------------------------
@@ -62,6 +66,84 @@ def disable_alert_source(actor, source: AlertSource) -> None:
     with transaction.atomic():
         AlertSource.objects.filter(pk=source.pk).update(is_active=False)
         audit.record(actor, "alert_source.disable", source, before={"is_active": True})
+
+
+# -- alert kinds ----------------------------------------------------------------------
+
+
+def _alert_kind_values(code, name, category_code) -> dict:
+    """The checked fields of an alert kind; its category must be a sub-class (小类) in
+    force today, since an alert becomes a case of that category."""
+    code = str(code or "").strip()
+    if not KIND_CODE.match(code):
+        raise ActionError(
+            _("编码应以小写字母开头，只含小写字母、数字和下划线，2 至 32 位。"), field="code"
+        )
+    name = str(name or "").strip()
+    if not name:
+        raise ActionError(_("请填写名称。"), field="name")
+    if len(name) > 50:
+        raise ActionError(_("名称最多 50 个字。"), field="name")
+    category_code = str(category_code or "").strip().upper()
+    category = Category.objects.current().filter(code=category_code).first()
+    if category is None or not category.parent_code:
+        raise ActionError(
+            _("案件类别 %(code)s 不存在、已失效或不是小类。") % {"code": category_code},
+            field="category_code",
+        )
+    return {"code": code, "name": name, "category_code": category_code}
+
+
+def create_alert_kind(actor, code: str, name: str, category_code: str) -> AlertKind:
+    """A new kind senders may send; its code must be new."""
+    check_capability(actor, "command.cameras")
+    values = _alert_kind_values(code, name, category_code)
+    taken = _("编码 %(code)s 已被使用。") % {"code": values["code"]}
+    if AlertKind.objects.filter(code=values["code"]).exists():
+        raise ActionError(taken, field="code", status=409)
+    try:
+        with transaction.atomic():
+            kind = AlertKind.objects.create(**values)
+            after = audit.snapshot(kind, ALERT_KIND_FIELDS)
+            audit.record(actor, "alert_kind.create", kind, after=after)
+    except IntegrityError:
+        raise ActionError(taken, field="code", status=409) from None
+    return kind
+
+
+def update_alert_kind(actor, kind: AlertKind, name: str, category_code: str) -> AlertKind:
+    """Rename a kind or send its alerts to another category from now on (its code stays:
+    the senders are configured with it). No change writes nothing."""
+    check_capability(actor, "command.cameras")
+    values = _alert_kind_values(kind.code, name, category_code)
+    with transaction.atomic():
+        kind = AlertKind.objects.select_for_update().get(pk=kind.pk)
+        before = audit.snapshot(kind, ALERT_KIND_FIELDS)
+        if all(before[name] == value for name, value in values.items()):
+            return kind
+        kind.name, kind.category_code = values["name"], values["category_code"]
+        kind.save(update_fields=["name", "category_code"])
+        after = audit.snapshot(kind, ALERT_KIND_FIELDS)
+        audit.record(actor, "alert_kind.update", kind, before=before, after=after)
+    return kind
+
+
+def delete_alert_kind(actor, kind: AlertKind) -> None:
+    """Remove a kind no alert has used; one that alerts refer to stays."""
+    check_capability(actor, "command.cameras")
+    with transaction.atomic():
+        kind = AlertKind.objects.select_for_update().get(pk=kind.pk)
+        used = CameraAlert.objects.filter(kind=kind).count()
+        if used:
+            raise ActionError(
+                _("已有 %(n)d 条告警属于“%(name)s”，不能删除；可修改名称或对应的案件类别。")
+                % {"n": used, "name": kind.name},
+                status=409,
+            )
+        audit.record(
+            actor, "alert_kind.delete", kind, before=audit.snapshot(kind, ALERT_KIND_FIELDS)
+        )
+        kind.delete()
 
 
 # -- camera alerts --------------------------------------------------------------------

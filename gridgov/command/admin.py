@@ -1,6 +1,6 @@
 """The command center in the admin, read-only like every model there (core.admin):
 cameras change through the registry's import, alerts arrive through the signed API,
-alert kinds are seeded reference data, and alert sources are shown without their
+alert kinds change on their own audited pages, and alert sources are shown without their
 secret (it is made, and shown once, by the alert-sources page or `manage.py
 alert_source`). Grid workers' positions are personal data and do not appear here."""
 

@@ -17,5 +17,8 @@ class CommandConfig(AppConfig):
                 "camera.alert_joined": _("摄像头告警并入案件"),
                 "alert_source.create": _("新建告警接入方"),
                 "alert_source.disable": _("停用告警接入方"),
+                "alert_kind.create": _("新增告警类型"),
+                "alert_kind.update": _("修改告警类型"),
+                "alert_kind.delete": _("删除告警类型"),
             }
         )

@@ -1,9 +1,10 @@
-"""Forms of the camera registry pages: the list's filters, the import upload and a new
-alert source."""
+"""Forms of the camera registry pages: the list's filters, the import upload, a new
+alert source and an alert kind."""
 
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from gridgov.cases.models import Category
 from gridgov.command.models import CameraKind, CameraStatus
 from gridgov.core.scope import street_q
 from gridgov.core.uploads import SheetImportForm
@@ -98,3 +99,46 @@ class AlertSourceForm(forms.Form):
         super().__init__(*args, **kwargs)
         streets = Area.objects.filter(street_q(user, "pk"), level=Level.STREET)
         self.fields["street"].queryset = streets.defer("boundary").order_by("code")
+
+
+class AlertKindForm(forms.Form):
+    """An alert kind: its code (fixed once it exists), name and the case category (a
+    sub-class in force today) its alerts become. `command.actions` checks them again."""
+
+    code = forms.CharField(
+        label=gettext_lazy("编码"),
+        max_length=32,
+        help_text=gettext_lazy("接入方推送告警时填写的类型，如 garbage；保存后不能修改。"),
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+        error_messages={"required": gettext_lazy("请填写编码。")},
+    )
+    name = forms.CharField(
+        label=gettext_lazy("名称"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"required": gettext_lazy("请填写名称。")},
+    )
+    category_code = forms.ChoiceField(
+        label=gettext_lazy("案件类别"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={
+            "required": gettext_lazy("请选择案件类别。"),
+            "invalid_choice": gettext_lazy("请选择一个现行的案件小类。"),
+        },
+    )
+
+    def __init__(self, *args, kind=None, **kwargs):
+        if kind is not None:
+            kwargs["initial"] = {
+                "code": kind.code,
+                "name": kind.name,
+                "category_code": kind.category_code,
+            }
+        super().__init__(*args, **kwargs)
+        subclasses = Category.objects.current().exclude(parent_code="").order_by("code")
+        self.fields["category_code"].choices = [
+            ("", "—"),
+            *((c.code, f"{c.code} {c.name}") for c in subclasses.only("code", "name")),
+        ]
+        if kind is not None:
+            self.fields["code"].disabled = True

@@ -81,7 +81,8 @@ class Camera(InGrid):
 
 class AlertKind(models.Model):
     """A kind of camera alert a video platform or AI box sends (垃圾堆放, 占道经营…) and
-    the case category it becomes. Reference data, seeded and editable in the admin."""
+    the case category it becomes. Reference data, seeded, and changed on the alert-kind
+    pages (`alert_kind_views`) through the audited actions."""
 
     code = models.CharField(_("告警类型编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=50)

@@ -1,9 +1,9 @@
 """The command center's pages: the map (指挥地图), its cards (side-panel fragments) with
-dispatch from a case card, the camera registry and the alert sources."""
+dispatch from a case card, the camera registry, the alert sources and the alert kinds."""
 
 from django.urls import path
 
-from gridgov.command import camera_views, card_views, map_views
+from gridgov.command import alert_kind_views, camera_views, card_views, map_views
 
 app_name = "command"
 
@@ -29,5 +29,17 @@ urlpatterns += [
         "alert-sources/<int:pk>/disable/",
         camera_views.alert_source_disable,
         name="alert_source_disable",
+    ),
+]
+
+# The alert kinds and the case category each becomes (see `alert_kind_views`).
+urlpatterns += [
+    path("alert-kinds/", alert_kind_views.alert_kinds, name="alert_kinds"),
+    path("alert-kinds/new/", alert_kind_views.alert_kind_new, name="alert_kind_new"),
+    path("alert-kinds/<int:pk>/", alert_kind_views.alert_kind_edit, name="alert_kind_edit"),
+    path(
+        "alert-kinds/<int:pk>/delete/",
+        alert_kind_views.alert_kind_delete,
+        name="alert_kind_delete",
     ),
 ]

@@ -24,6 +24,7 @@ NAV_ITEMS = (
     NavItem(_("网格划分"), "places:partition_index", "areas.partition", "bounding-box-circles"),
     NavItem(_("人口查询"), "people:search", "people.view", "search"),
     NavItem(_("导入导出"), "people:import", "people.import", "file-earmark-spreadsheet"),
+    NavItem(_("重点人群"), "people:focus_groups", "people.reference", "tags"),
     NavItem(_("上报案件"), "cases:report", "cases.report", "plus-circle"),
     NavItem(_("我的案件"), "cases:mine", "cases.report", "person-check"),
     NavItem(_("调度台"), "cases:board", "cases.dispatch", "broadcast"),

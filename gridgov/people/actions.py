@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.protect import protect, reveal
+from gridgov.people import rules
 from gridgov.people.choices import IdType, Relation, ResidentStatus
 from gridgov.people.models import (
     FocusGroup,
@@ -367,6 +368,81 @@ def end_focus(actor, membership: FocusMembership, on: datetime.date) -> FocusMem
         )
         audit.record(actor, "resident.end_focus", resident, after={"group": group.code})
     return membership
+
+
+# -- the focus-group list (reference data) -------------------------------------------
+
+FOCUS_GROUP_FIELDS = ("code", "name", "sensitivity", "visible_roles", "detail_fields", "sort")
+# Who sees a group's members: changing these is a security decision, audited as such.
+VISIBILITY_FIELDS = ("sensitivity", "visible_roles")
+
+
+def _clean_focus_group(raw: dict) -> dict:
+    values, problems = rules.clean_focus_group(raw)
+    if problems:
+        raise ActionError(problems[0].message, problems[0].field)
+    return values
+
+
+def _focus_group_snapshot(group: FocusGroup) -> dict:
+    return audit.snapshot(group, (*FOCUS_GROUP_FIELDS, "is_active"))
+
+
+def create_focus_group(actor, **fields) -> FocusGroup:
+    """Add a group to the street's focus-group list; its code must be new."""
+    check_capability(actor, "people.reference")
+    values = _clean_focus_group(fields)
+    taken = _("代码 %(code)s 已被使用。") % {"code": values["code"]}
+    if FocusGroup.objects.filter(code=values["code"]).exists():
+        raise ActionError(taken, "code", 409)
+    try:
+        with transaction.atomic():
+            group = FocusGroup.objects.create(**values)
+            audit.record(actor, "focus_group.create", group, after=_focus_group_snapshot(group))
+    except IntegrityError:
+        raise ActionError(taken, "code", 409) from None
+    return group
+
+
+def update_focus_group(actor, group: FocusGroup, **fields) -> FocusGroup:
+    """Change a group's name, visibility, detail fields or order (its code stays: sheets
+    and residents' tags name it). A change of who sees it is audited under its own
+    action; no change writes nothing."""
+    check_capability(actor, "people.reference")
+    values = _clean_focus_group({**fields, "code": group.code})
+    with transaction.atomic():
+        group = FocusGroup.objects.select_for_update().get(pk=group.pk)
+        changed = [name for name, value in values.items() if getattr(group, name) != value]
+        if not changed:
+            return group
+        before = _focus_group_snapshot(group)
+        for name in changed:
+            setattr(group, name, values[name])
+        group.save(update_fields=changed)
+        action = (
+            "focus_group.change_visibility"
+            if set(changed) & set(VISIBILITY_FIELDS)
+            else "focus_group.update"
+        )
+        audit.record(actor, action, group, before=before, after=_focus_group_snapshot(group))
+    return group
+
+
+def set_focus_group_active(actor, group: FocusGroup, active: bool) -> FocusGroup:
+    """Stop offering a group for new tags, or offer it again. A group is never deleted:
+    residents' tags, current and past, refer to it."""
+    check_capability(actor, "people.reference")
+    with transaction.atomic():
+        group = FocusGroup.objects.select_for_update().get(pk=group.pk)
+        if group.is_active == active:
+            return group
+        group.is_active = active
+        group.save(update_fields=["is_active"])
+        action = "focus_group.activate" if active else "focus_group.deactivate"
+        audit.record(
+            actor, action, group, before={"is_active": not active}, after={"is_active": active}
+        )
+    return group
 
 
 REVEALABLE = {"id_number": "id_cipher", "phone": "phone_cipher"}

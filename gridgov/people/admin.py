@@ -1,6 +1,6 @@
 """Reference data in the admin, read-only like every model there (core.admin): the
-list of focus groups. Personal data (residents, households) does not appear here; it
-changes only through the audited pages."""
+list of focus groups, which changes on its own audited pages. Personal data (residents,
+households) does not appear here; it changes only through the audited pages."""
 
 from django.contrib import admin
 

@@ -25,5 +25,10 @@ class PeopleConfig(AppConfig):
                 "resident.end_focus": _("移出重点人群"),
                 "building.create": _("新建楼宇"),
                 "dwelling.create": _("新建房屋"),
+                "focus_group.create": _("新增重点人群"),
+                "focus_group.update": _("修改重点人群"),
+                "focus_group.change_visibility": _("变更重点人群可见范围"),
+                "focus_group.deactivate": _("停用重点人群"),
+                "focus_group.activate": _("启用重点人群"),
             }
         )

@@ -1,5 +1,6 @@
 """The forms of the household file: adding and editing residents, moving out, moving
-the household, the head, focus groups, revealing a number.
+the household, the head, focus groups, revealing a number; and the form of the
+focus-group list itself.
 
 The checks live in `people.rules` (shared with the spreadsheet import): the Django
 fields here only carry widgets and labels and accept any text; `clean()` hands the
@@ -22,6 +23,7 @@ from gridgov.people.choices import (
     Registration,
     Relation,
     ResidentStatus,
+    Sensitivity,
     Sex,
 )
 from gridgov.places.models import Dwelling
@@ -337,4 +339,56 @@ class FocusEndForm(RulesForm):
         _not_in_future(checker, "ended_on")
         self.add_problems(checker.problems)
         self.values = checker.values
+        return self.cleaned_data
+
+
+class FocusGroupForm(RulesForm):
+    """One focus group of the list: checked by `rules.clean_focus_group`. The detail
+    fields are typed one per line; the code is fixed once the group exists."""
+
+    code = _text(
+        gettext_lazy("代码"),
+        help_text=gettext_lazy("小写字母、数字和下划线，如 elderly_alone；保存后不能修改。"),
+        autocomplete="off",
+        spellcheck="false",
+    )
+    name = _text(gettext_lazy("名称"))
+    sensitivity = _select(
+        gettext_lazy("敏感程度"),
+        Sensitivity.choices,
+        blank=False,
+        help_text=gettext_lazy("敏感人群只对下面勾选的角色可见；一个都不勾选时无人可见。"),
+    )
+    visible_roles = forms.MultipleChoiceField(
+        label=gettext_lazy("可见角色"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=gettext_lazy("不勾选时，一般人群对所有能查看居民的角色可见。"),
+    )
+    detail_fields = forms.CharField(
+        label=gettext_lazy("附加信息项"),
+        required=False,
+        help_text=gettext_lazy("每行一项，如残疾证号、残疾类别、等级。"),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )
+    sort = _text(gettext_lazy("排序"), inputmode="numeric")
+
+    def __init__(self, data=None, *, group=None):
+        initial = {"sensitivity": Sensitivity.ORDINARY, "sort": 0}
+        if group is not None:
+            initial = {name: getattr(group, name) for name in self.base_fields}
+            initial["detail_fields"] = "\n".join(label for _key, label in detail_fields(group))
+        super().__init__(data, initial=initial)
+        field = self.fields["visible_roles"]
+        field.choices = rules.role_choices()
+        field.error_messages["invalid_choice"] = _("未知角色：%(value)s")
+        if group is not None:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("代码保存后不能修改。")
+
+    def clean(self):
+        raw = dict(self.cleaned_data)
+        raw["detail_fields"] = (raw.get("detail_fields") or "").splitlines()
+        self.values, problems = rules.clean_focus_group(raw)
+        self.add_problems(problems)
         return self.cleaned_data

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.apps import apps
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from stdnum import numdb
@@ -28,9 +29,14 @@ from gridgov.people.choices import (
     Registration,
     Relation,
     ResidentStatus,
+    Sensitivity,
     Sex,
 )
 
+# A focus group's code: what sheets and the API name it by, so plain and stable.
+FOCUS_CODE = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+MAX_DETAIL_FIELDS = 10
+MAX_DETAIL_LABEL = 20
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
@@ -336,4 +342,48 @@ def clean_organization(raw: dict) -> tuple[dict, list[Problem]]:
     c.integer("employees", 0, 1_000_000)
     c.flag("is_key_unit")
     c.choice("fire_safety_level", FireSafetyLevel, default=FireSafetyLevel.GENERAL)
+    return c.values, c.problems
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """The roles a focus group may be shown to: those a role assignment can hold (read
+    through the app registry, since people does not import accounts)."""
+    return list(apps.get_model("accounts", "RoleAssignment")._meta.get_field("role").choices)
+
+
+def _as_list(value) -> list:
+    if value in (None, ""):
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def clean_focus_group(raw: dict) -> tuple[dict, list[Problem]]:
+    """A focus group as typed: `visible_roles` and `detail_fields` are lists (the
+    roles' names; the short labels of the details each member's tag carries)."""
+    c = Checker(raw)
+    code = c.text("code", 32, required=True)
+    if code and not FOCUS_CODE.match(code):
+        c.fail("code", _("代码应以小写字母开头，只含小写字母、数字和下划线，2 至 32 位。"))
+    c.text("name", 50, required=True)
+    c.choice("sensitivity", Sensitivity)
+    roles = [str(role) for role in _as_list(raw.get("visible_roles"))]
+    unknown = sorted(set(roles) - {code for code, _label in role_choices()})
+    if unknown:
+        c.fail("visible_roles", _("未知角色：%(roles)s") % {"roles": "、".join(unknown)[:100]})
+    c.values["visible_roles"] = sorted(set(roles))
+    labels = _as_list(raw.get("detail_fields"))
+    labels = [label.strip() if isinstance(label, str) else label for label in labels]
+    labels = [label for label in labels if label]
+    if not all(isinstance(label, str) for label in labels):
+        c.fail("detail_fields", _("附加信息项应为简短的文字。"))
+        labels = []
+    elif len(labels) > MAX_DETAIL_FIELDS:
+        c.fail("detail_fields", _("附加信息项最多 %(n)d 项。") % {"n": MAX_DETAIL_FIELDS})
+    elif any(len(label) > MAX_DETAIL_LABEL for label in labels):
+        c.fail("detail_fields", _("每项最多 %(n)d 个字。") % {"n": MAX_DETAIL_LABEL})
+    elif len(set(labels)) != len(labels):
+        c.fail("detail_fields", _("附加信息项不能重复。"))
+    c.values["detail_fields"] = labels
+    if c.integer("sort", 0, 32767) is None:
+        c.values["sort"] = 0
     return c.values, c.problems

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from gridgov.people import building_views, io_views, list_views, search_views
+from gridgov.people import (
+    building_views,
+    focus_group_views,
+    io_views,
+    list_views,
+    search_views,
+)
 from gridgov.people import household_views as households
 
 app_name = "people"
@@ -54,4 +60,16 @@ urlpatterns += [
     path("households/", list_views.household_list, name="household_list"),
     path("buildings/", list_views.building_list, name="building_list"),
     path("organizations/", list_views.organization_list, name="organization_list"),
+]
+
+# The focus-group list (reference data).
+urlpatterns += [
+    path("focus-groups/", focus_group_views.focus_groups, name="focus_groups"),
+    path("focus-groups/new/", focus_group_views.focus_group_new, name="focus_group_new"),
+    path("focus-groups/<int:pk>/", focus_group_views.focus_group_edit, name="focus_group_edit"),
+    path(
+        "focus-groups/<int:pk>/active/",
+        focus_group_views.focus_group_active,
+        name="focus_group_active",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""The RBAC matrix: every persona against every area, on the page and the API.
+"""The RBAC matrix: every persona against every area, on the page and the API; and
+every role against the reference pages only some roles may keep.
 
 The table must be complete: a new persona or target without a row fails the test,
 so nobody adds a role without deciding what it may see.
@@ -58,33 +59,53 @@ def test_missing_and_hidden_areas_look_the_same(client, personas, tree):
     assert hidden.json() == missing.json()
 
 
-# The hall's window setup page (窗口设置), for every role held in the street (or its
-# district, community, grid or department, where the role is tied there): only street
-# staff set up the hall's windows.
+# -- reference and set-up pages, for every role ------------------------------------------
+
+REFERENCE_PAGES = {
+    "focus_groups": "/people/focus-groups/",
+    "alert_kinds": "/command/alert-kinds/",
+    "window_setup": "/hall/settings/windows/",  # 窗口设置: only street staff set up windows
+}
+_NONE = dict.fromkeys(REFERENCE_PAGES, FORBIDDEN)
 # fmt: off
-WINDOW_SETUP = {
-    Role.SYSTEM_ADMIN: FORBIDDEN, Role.STREET_LEADER: FORBIDDEN, Role.STREET_STAFF: OK,
-    Role.DISPATCHER: FORBIDDEN, Role.COMMUNITY_STAFF: FORBIDDEN, Role.GRID_WORKER: FORBIDDEN,
-    Role.DEPARTMENT_STAFF: FORBIDDEN, Role.HALL_CLERK: FORBIDDEN, Role.HALL_APPROVER: FORBIDDEN,
-    Role.PARTY_STAFF: FORBIDDEN, Role.INFORMANT_MANAGER: FORBIDDEN, Role.AUDITOR: FORBIDDEN,
-    None: FORBIDDEN,  # a user with no role at all
+PAGE_MATRIX = {
+    Role.SYSTEM_ADMIN: _NONE | {"focus_groups": OK},
+    Role.STREET_LEADER: _NONE,
+    Role.STREET_STAFF: {"focus_groups": OK, "alert_kinds": OK, "window_setup": OK},
+    Role.DISPATCHER: _NONE | {"alert_kinds": OK},
+    Role.COMMUNITY_STAFF: _NONE,
+    Role.GRID_WORKER: _NONE,
+    Role.DEPARTMENT_STAFF: _NONE,
+    Role.HALL_CLERK: _NONE,
+    Role.HALL_APPROVER: _NONE,
+    Role.PARTY_STAFF: _NONE,
+    Role.INFORMANT_MANAGER: _NONE,
+    Role.AUDITOR: _NONE,
+    "stranger": _NONE,
 }
 # fmt: on
 AREA_OF_LEVEL = {"district": "district", "street": "street", "community": "c101", "grid": "g1"}
 
 
-def test_the_window_setup_table_covers_every_role():
-    assert set(WINDOW_SETUP) == {*Role, None}
+def test_the_page_matrix_covers_every_role_and_page():
+    assert set(PAGE_MATRIX) == {*Role.values, "stranger"}
+    for role, row in PAGE_MATRIX.items():
+        assert set(row) == set(REFERENCE_PAGES), role
 
 
-@pytest.mark.parametrize("role", WINDOW_SETUP, ids=lambda role: role or "no_role")
-def test_window_setup_page(client, tree, department, role):
-    rule = ROLE_RULES.get(role)
-    if rule is None:
-        user = make_user("no_role")
-    elif rule.by_department:
-        user = make_user(role, role, department=department)
-    else:
-        user = make_user(role, role, tree[AREA_OF_LEVEL[rule.levels[-1]]])
-    login(client, user)
-    assert client.get("/hall/settings/windows/").status_code == WINDOW_SETUP[role]
+def _holder(role, tree, department):
+    if role == "stranger":
+        return make_user("stranger")
+    rule = ROLE_RULES[role]
+    if rule.by_department:
+        return make_user(role, role, department=department)
+    return make_user(role, role, tree[AREA_OF_LEVEL[rule.levels[0]]])
+
+
+@pytest.mark.parametrize(
+    ("role", "page"), [(role, page) for role in PAGE_MATRIX for page in REFERENCE_PAGES]
+)
+def test_reference_page(client, tree, department, role, page):
+    login(client, _holder(role, tree, department))
+    response = client.get(REFERENCE_PAGES[page])
+    assert response.status_code == PAGE_MATRIX[role][page]
