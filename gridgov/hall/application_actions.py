@@ -22,6 +22,7 @@ from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.protect import blind_index, protect, reveal
 from gridgov.core.scope import street_of
 from gridgov.hall import workflow
+from gridgov.hall.approver_queries import applications_for
 from gridgov.hall.models import (
     Application,
     ApplicationEvent,
@@ -182,7 +183,7 @@ def move(actor, application: Application, action: str, *, reason: str = "", vers
     now = timezone.now()
     with transaction.atomic():
         app = (
-            Application.objects.visible_to(actor)
+            applications_for(actor)
             .select_for_update()
             .select_related("item")
             .filter(pk=application.pk)

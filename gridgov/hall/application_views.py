@@ -20,6 +20,7 @@ from gridgov.core.errors import ActionError
 from gridgov.core.masking import mask_name
 from gridgov.core.permissions import requires
 from gridgov.hall import application_actions, workflow
+from gridgov.hall.approver_queries import applications_for
 from gridgov.hall.models import (
     Application,
     ApplicationStatus,
@@ -95,7 +96,7 @@ def _overdue(application: Application, now) -> bool:
 
 def _application(request, number: str) -> Application:
     found = (
-        Application.objects.visible_to(request.user)
+        applications_for(request.user)
         .select_related("item", "received_by", "decided_by", "ticket")
         .filter(number=number)
         .first()
@@ -110,7 +111,7 @@ def application_list(request):
     view = request.GET.get("view", "open")
     if view not in VIEWS:
         view = "open"
-    rows = Application.objects.visible_to(request.user).filter(VIEWS[view][1])
+    rows = applications_for(request.user).filter(VIEWS[view][1])
     query = (request.GET.get("q") or "").strip()
     if query:
         rows = rows.filter(Q(number__startswith=query) | Q(applicant_name__startswith=query))

@@ -7,6 +7,7 @@ from django.urls import path
 
 from gridgov.hall import (
     application_views,
+    approver_views,
     catalogue_views,
     desk_views,
     queue_views,
@@ -78,4 +79,10 @@ urlpatterns += [
     path("stats/", stats_views.stats_page, name="stats"),
     path("stats.xlsx", stats_views.stats_export, name="stats_export"),
     path("settings/", settings_views.hall_settings, name="settings"),
+]
+
+# Approval routing: who approves which themes and items.
+urlpatterns += [
+    path("approvers/", approver_views.approvers, name="approvers"),
+    path("approvers/<int:pk>/remove/", approver_views.approver_remove, name="approver_remove"),
 ]
