@@ -38,10 +38,9 @@ def approvers(request):
     street_id = _street(request.user)
     people = street_approvers(street_id)
     if request.method == "POST":
-        approver = people.filter(pk=request.POST.get("approver") or 0).first()
+        chosen = request.POST.get("approver", "")
+        approver = people.filter(pk=int(chosen)).first() if chosen.isdigit() else None
         try:
-            if approver is None:
-                raise ActionError(_("请选择本服务中心的审批人员。"), "approver")
             approver_actions.assign_approver(
                 request.user, approver, **_target(request.POST.get("target"), street_id)
             )

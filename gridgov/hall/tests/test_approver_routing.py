@@ -124,6 +124,29 @@ def test_street_staff_assign_approvers_on_the_routing_page(client, hall, routing
     assert not ApproverAssignment.objects.filter(pk=assignment.pk).exists()
 
 
+def test_a_bad_choice_on_the_routing_page_is_refused_with_a_message(client, hall, routing):
+    login(client, routing["staff"])
+    for data in (
+        {"approver": "x", "target": f"theme:{Theme.ELDERLY}"},
+        {"approver": hall["clerk"].pk, "target": f"theme:{Theme.ELDERLY}"},
+        {"approver": routing["second"].pk, "target": "item:999999"},
+        {"approver": routing["second"].pk, "target": "theme:nonsense"},
+    ):
+        response = client.post("/hall/approvers/", data, follow=True)
+        assert response.status_code == 200
+        assert "alert-danger" in response.content.decode(), data
+    assert ApproverAssignment.objects.count() == 2
+
+
+def test_the_routing_page_reads_in_a_fixed_number_of_queries(
+    client, hall, routing, django_assert_num_queries
+):
+    login(client, routing["staff"])
+    client.get("/hall/approvers/")
+    with django_assert_num_queries(5):
+        assert client.get("/hall/approvers/").status_code == 200
+
+
 def test_approvers_and_clerks_may_not_open_the_routing_page(client, hall, routing):
     for user in (routing["first"], hall["clerk"]):
         login(client, user)
