@@ -41,7 +41,7 @@ from gridgov.people.rules import valid_ric
 FIELDS = ("number", "item", "status", "due_at", "decided_at", "collected_at")
 
 
-def hall_street(actor) -> int:
+def _hall_street(actor) -> int:
     """The street whose hall the actor works in; refused when they hold none."""
     street_id = street_of(actor)
     if street_id is None:
@@ -90,7 +90,7 @@ def look_up_applicant(actor, id_number: str) -> Resident | None:
     was typed, in the hall's street. Clerks hold no right to browse residents, so each
     person shown is logged like a revealed number (AccessLog)."""
     check_capability(actor, "hall.desk")
-    street_id = hall_street(actor)
+    street_id = _hall_street(actor)
     id_number = _check_id(id_number)
     if not id_number:
         raise ActionError(_("请填写证件号码。"), "id_number")
@@ -116,7 +116,7 @@ def receive(
     item's promised working days on the working-time calendar. Returns the
     application and the token of the applicant's progress link (shown once)."""
     check_capability(actor, "hall.desk")
-    street_id = hall_street(actor)
+    street_id = _hall_street(actor)
     if item.street_id != street_id or item.status != ItemStatus.PUBLISHED:
         raise ActionError(_("事项不存在或未发布。"), "item", status=404)
     id_number = _check_id(id_number)

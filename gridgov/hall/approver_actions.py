@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
-from gridgov.hall.application_actions import hall_street
+from gridgov.core.scope import street_of
 from gridgov.hall.approver_queries import street_approvers
 from gridgov.hall.models import ApproverAssignment, ServiceItem, Theme
 
@@ -21,14 +21,18 @@ def _snapshot(assignment: ApproverAssignment) -> dict:
     }
 
 
+def _approves_in(user, street_id: int) -> bool:
+    return street_approvers(street_id).filter(pk=user.pk).exists()
+
+
 def assign_approver(
     actor, approver, *, theme: str = "", item: ServiceItem | None = None
 ) -> ApproverAssignment:
     """Route a theme, or one item, of the actor's hall to an approver of that hall
     (`approver` None: none was chosen)."""
     check_capability(actor, MANAGE)
-    street_id = hall_street(actor)
-    if approver is None or not street_approvers(street_id).filter(pk=approver.pk).exists():
+    street_id = street_of(actor)
+    if approver is None or street_id is None or not _approves_in(approver, street_id):
         raise ActionError(_("请选择本服务中心的审批人员。"), "approver")
     if item is not None and item.street_id != street_id:
         raise ActionError(_("事项不存在。"), "target", status=404)
