@@ -98,16 +98,17 @@ ROLE_RULES: dict[str, RoleRule] = {
     Role.DEPARTMENT_STAFF: RoleRule(
         _VIEW | _CASES | {"cases.handle"}, sees_data=False, by_department=True, levels=()
     ),
+    # The hall needs the applicant only: the intake looks one person up by ID number
+    # (logged), so no hall role browses, searches or lists residents.
     Role.HALL_CLERK: RoleRule(
-        _VIEW | _PEOPLE | {"hall.view", "hall.desk"}, sees_data=True, levels=("street",)
+        _VIEW | {"hall.view", "hall.desk"}, sees_data=True, levels=("street",)
     ),
     Role.HALL_APPROVER: RoleRule(
-        _VIEW | _PEOPLE | {"hall.view", "hall.approve"}, sees_data=True, levels=("street",)
+        _VIEW | {"hall.view", "hall.approve"}, sees_data=True, levels=("street",)
     ),
-    Role.PARTY_STAFF: RoleRule(_VIEW | _PEOPLE, sees_data=True, levels=("street", "community")),
-    Role.INFORMANT_MANAGER: RoleRule(
-        _VIEW | _PEOPLE, sees_data=True, levels=("street", "community")
-    ),
+    # Their pages today are the home page and the area pages, which show counts only.
+    Role.PARTY_STAFF: RoleRule(_VIEW, sees_data=True, levels=("street", "community")),
+    Role.INFORMANT_MANAGER: RoleRule(_VIEW, sees_data=True, levels=("street", "community")),
     Role.AUDITOR: RoleRule(
         frozenset({"audit.view", "home.view"}), sees_data=False, levels=("district", "street")
     ),

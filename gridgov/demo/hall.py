@@ -1,10 +1,10 @@
 """The demo street's service hall (一窗办): its settings, six window groups, eight
 windows (7 taking applications, 8 the unified pick-up window), about 120 published
-items with their materials, clerks and approvers, and a year of its work: about
-41,000 applications (the source's 41,363 in 2015) from queue tickets, each with its
-timeline, and the applicants' ratings (99.93 % satisfied). Today's tickets stop at
-"now": some served, some at the windows, some still waiting, so the call display
-has numbers on it.
+items with their materials, clerks and approvers (each assigned a share of the
+themes), and a year of its work: about 41,000 applications (the source's 41,363 in
+2015) from queue tickets, each with its timeline, and the applicants' ratings
+(99.93 % satisfied). Today's tickets stop at "now": some served, some at the windows,
+some still waiting, so the call display has numbers on it.
 
 Rows are written in bulk (`rows.RowWriter`) with one audit row, as the cases are;
 tests shrink the year through `DEFAULT_APPLICATIONS`.
@@ -32,12 +32,14 @@ from gridgov.hall.models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
+    ApproverAssignment,
     FollowUp,
     HallSettings,
     ItemStatus,
     Material,
     Rating,
     ServiceItem,
+    Theme,
     Ticket,
     TicketStatus,
     Window,
@@ -68,6 +70,7 @@ def load_hall(street, out=None, applications: int | None = None) -> int:
         )
         groups, items = _catalogue(street)
         windows, approvers = _windows(street, groups, rng)
+        approvers = _route(street, approvers)
         written = _history(
             street, groups, items, windows, approvers, rng,
             DEFAULT_APPLICATIONS if applications is None else applications,
@@ -123,7 +126,7 @@ def _windows(street, groups, rng):
     approvers = list(
         User.objects.filter(
             role_assignments__role=Role.HALL_APPROVER, role_assignments__area=street
-        )
+        ).order_by("pk")
     )
     while len(clerks) < len(WINDOWS):
         clerks.append(
@@ -155,6 +158,17 @@ def _windows(street, groups, rng):
         window.groups.set([groups[letter] for letter in letters])
         windows[number] = window
     return windows, approvers
+
+
+def _route(street, approvers) -> dict:
+    """Each approver is assigned a share of the catalogue's themes, in turn; returns
+    the approver of each theme, who decides its applications."""
+    routed = {theme: approvers[i % len(approvers)] for i, theme in enumerate(Theme.values)}
+    ApproverAssignment.objects.bulk_create(
+        ApproverAssignment(street=street, approver=approver, theme=theme)
+        for theme, approver in routed.items()
+    )
+    return routed
 
 
 def _account(username, full_name, role, street):
@@ -305,7 +319,7 @@ def _application(
     """One application and its timeline, played forward from the front desk to where
     "now" stops it."""
     due = calendar.add(at, item.promised_days, Unit.WORK_DAYS)
-    approver = rng.choice(approvers)
+    approver = approvers[item.theme]
     events = [
         {
             "action": "receive",

@@ -22,6 +22,7 @@ from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.protect import blind_index, protect, reveal
 from gridgov.core.scope import street_of
 from gridgov.hall import workflow
+from gridgov.hall.approver_queries import applications_for
 from gridgov.hall.models import (
     Application,
     ApplicationEvent,
@@ -75,6 +76,31 @@ def _check_id(id_number: str) -> str:
     return value
 
 
+def _resident(street_id: int, id_number: str) -> Resident | None:
+    """The resident of the hall's street with this (checked) ID number: an exact match
+    on the blind index, never a search."""
+    if not id_number:
+        return None
+    residents = Resident.objects.filter(id_index=blind_index(id_number), street_id=street_id)
+    return residents.select_related("household__dwelling__building").first()
+
+
+def look_up_applicant(actor, id_number: str) -> Resident | None:
+    """The front desk's one look into the resident base: the applicant whose ID number
+    was typed, in the hall's street. Clerks hold no right to browse residents, so each
+    person shown is logged like a revealed number (AccessLog)."""
+    check_capability(actor, "hall.desk")
+    street_id = _hall_street(actor)
+    id_number = _check_id(id_number)
+    if not id_number:
+        raise ActionError(_("请填写证件号码。"), "id_number")
+    resident = _resident(street_id, id_number)
+    if resident is not None:
+        with transaction.atomic():
+            audit.log_access(actor, resident, "applicant", _("前台受理核对申请人"))
+    return resident
+
+
 def receive(
     actor,
     *,
@@ -94,11 +120,7 @@ def receive(
     if item.street_id != street_id or item.status != ItemStatus.PUBLISHED:
         raise ActionError(_("事项不存在或未发布。"), "item", status=404)
     id_number = _check_id(id_number)
-    resident = None
-    if id_number:
-        resident = Resident.objects.filter(
-            id_index=blind_index(id_number), street_id=street_id
-        ).first()
+    resident = _resident(street_id, id_number)
     name = (applicant_name or "").strip() or (resident.name if resident else "")
     if not name:
         raise ActionError(_("请填写申请人姓名。"), "applicant_name")
@@ -161,7 +183,7 @@ def move(actor, application: Application, action: str, *, reason: str = "", vers
     now = timezone.now()
     with transaction.atomic():
         app = (
-            Application.objects.visible_to(actor)
+            applications_for(actor)
             .select_for_update()
             .select_related("item")
             .filter(pk=application.pk)

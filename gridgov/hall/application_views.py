@@ -20,6 +20,7 @@ from gridgov.core.errors import ActionError
 from gridgov.core.masking import mask_name
 from gridgov.core.permissions import requires
 from gridgov.hall import application_actions, workflow
+from gridgov.hall.approver_queries import applications_for
 from gridgov.hall.models import (
     Application,
     ApplicationStatus,
@@ -95,7 +96,7 @@ def _overdue(application: Application, now) -> bool:
 
 def _application(request, number: str) -> Application:
     found = (
-        Application.objects.visible_to(request.user)
+        applications_for(request.user)
         .select_related("item", "received_by", "decided_by", "ticket")
         .filter(number=number)
         .first()
@@ -110,7 +111,7 @@ def application_list(request):
     view = request.GET.get("view", "open")
     if view not in VIEWS:
         view = "open"
-    rows = Application.objects.visible_to(request.user).filter(VIEWS[view][1])
+    rows = applications_for(request.user).filter(VIEWS[view][1])
     query = (request.GET.get("q") or "").strip()
     if query:
         rows = rows.filter(Q(number__startswith=query) | Q(applicant_name__startswith=query))
@@ -145,14 +146,21 @@ def application_new(request):
             raise Http404
     items = _items(request.user)
     initial = {"item": ticket.item_id} if ticket and ticket.item_id else {}
-    if request.POST.get("refresh"):
-        # "更新材料清单": the same form for the item now chosen, with what was typed
-        # so far (posted, so the ID number never lands in a URL).
+    applicant, lookup_error = None, ""
+    redraw = request.POST.get("refresh") or request.POST.get("lookup")
+    if redraw:
+        # "更新材料清单" or "查找申请人": the same form with what was typed so far
+        # (posted, so the ID number never lands in a URL).
         fields = ("item", "applicant_name", "id_number", "phone")
-        form = IntakeForm(items=items, initial={k: request.POST.get(k, "") for k in fields})
+        typed = {k: request.POST.get(k, "") for k in fields}
+        if request.POST.get("lookup"):
+            applicant, lookup_error = _look_up(request.user, typed["id_number"])
+            if applicant and not typed["applicant_name"].strip():
+                typed["applicant_name"] = applicant.name
+        form = IntakeForm(items=items, initial=typed)
     else:
         form = IntakeForm(request.POST or None, items=items, initial=initial)
-    if request.method == "POST" and not request.POST.get("refresh") and form.is_valid():
+    if request.method == "POST" and not redraw and form.is_valid():
         data = form.cleaned_data
         try:
             application, token = application_actions.receive(
@@ -174,7 +182,22 @@ def application_new(request):
                 % {"number": application.number, "link": link},
             )
             return redirect("hall:application_detail", number=application.number)
-    return render(request, "hall/application_new.html", {"form": form, "ticket": ticket})
+    context = {
+        "form": form,
+        "ticket": ticket,
+        "applicant": applicant,
+        "lookup_error": lookup_error,
+    }
+    return render(request, "hall/application_new.html", context)
+
+
+def _look_up(user, id_number: str):
+    """(the applicant found, or None; the message to show when there is none)."""
+    try:
+        applicant = application_actions.look_up_applicant(user, id_number)
+    except ActionError as exc:
+        return None, exc.message
+    return applicant, "" if applicant else _("实有人口库中没有这个证件号码的居民。")
 
 
 @requires("hall.view")

@@ -443,3 +443,54 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.get_score_display()} {self.at:%Y-%m-%d}"
+
+
+class ApproverAssignment(models.Model):
+    """What one approver of the back office approves (后台分类审批): a theme of the
+    catalogue or a single item. An application goes to the approvers of its item or of
+    its item's theme; while nobody holds either, to every approver of the street."""
+
+    street = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人员"),
+        on_delete=models.PROTECT,
+        related_name="approver_assignments",
+    )
+    theme = models.CharField(_("主题"), max_length=20, choices=Theme.choices, blank=True)
+    item = models.ForeignKey(
+        ServiceItem,
+        verbose_name=_("事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approver_assignments",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StreetScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审批分工")
+        verbose_name_plural = _("审批分工")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(theme="") & Q(item__isnull=False))
+                | (~Q(theme="") & Q(item__isnull=True)),
+                name="hall_assignment_theme_or_item",
+            ),
+            models.UniqueConstraint(
+                fields=["approver", "theme"],
+                condition=Q(item__isnull=True),
+                name="hall_assignment_theme_once",
+            ),
+            models.UniqueConstraint(
+                fields=["approver", "item"],
+                condition=Q(item__isnull=False),
+                name="hall_assignment_item_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["street", "theme"])]
+
+    def __str__(self):
+        return f"{self.approver} {self.get_theme_display() or self.item}"

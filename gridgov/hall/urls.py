@@ -7,6 +7,7 @@ from django.urls import path
 
 from gridgov.hall import (
     application_views,
+    approver_views,
     catalogue_views,
     desk_views,
     queue_views,
@@ -99,4 +100,10 @@ urlpatterns += [
         window_setup_views.group_delete,
         name="window_group_delete",
     ),
+]
+
+# Approval routing: who approves which themes and items.
+urlpatterns += [
+    path("approvers/", approver_views.approvers, name="approvers"),
+    path("approvers/<int:pk>/remove/", approver_views.approver_remove, name="approver_remove"),
 ]

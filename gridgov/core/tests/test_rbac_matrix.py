@@ -2,13 +2,18 @@
 every role against the reference pages only some roles may keep.
 
 The table must be complete: a new persona or target without a row fails the test,
-so nobody adds a role without deciding what it may see.
+so nobody adds a role without deciding what it may see. The residents' files have a
+matrix of their own: the hall, party and informant roles open none of them, and the
+hall's front desk sees one applicant, by ID number, logged.
 """
 
 import pytest
 
 from gridgov.accounts.roles import ROLE_RULES, Role
-from gridgov.testing import login, make_user
+from gridgov.core.models import AccessLog
+from gridgov.people.models import Household
+from gridgov.places.models import Building, Dwelling
+from gridgov.testing import ZHANG_ID, login, make_user, place, resident
 
 TARGETS = ["district", "street", "c101", "c102", "g1", "g2", "other_street"]
 OK, HIDDEN, FORBIDDEN = 200, 404, 403
@@ -64,14 +69,16 @@ def test_missing_and_hidden_areas_look_the_same(client, personas, tree):
 REFERENCE_PAGES = {
     "focus_groups": "/people/focus-groups/",
     "alert_kinds": "/command/alert-kinds/",
-    "window_setup": "/hall/settings/windows/",  # 窗口设置: only street staff set up windows
+    # The hall's set-up: only street staff set up windows (窗口设置) and approvers' themes.
+    "window_setup": "/hall/settings/windows/",
+    "approvers": "/hall/approvers/",
 }
 _NONE = dict.fromkeys(REFERENCE_PAGES, FORBIDDEN)
 # fmt: off
 PAGE_MATRIX = {
     Role.SYSTEM_ADMIN: _NONE | {"focus_groups": OK},
     Role.STREET_LEADER: _NONE,
-    Role.STREET_STAFF: {"focus_groups": OK, "alert_kinds": OK, "window_setup": OK},
+    Role.STREET_STAFF: dict.fromkeys(REFERENCE_PAGES, OK),
     Role.DISPATCHER: _NONE | {"alert_kinds": OK},
     Role.COMMUNITY_STAFF: _NONE,
     Role.GRID_WORKER: _NONE,
@@ -109,3 +116,83 @@ def test_reference_page(client, tree, department, role, page):
     login(client, _holder(role, tree, department))
     response = client.get(REFERENCE_PAGES[page])
     assert response.status_code == PAGE_MATRIX[role][page]
+
+
+# -- residents' files: roles whose work needs no list of residents -----------------------
+
+# What a role managing people opens; the hall, party and informant roles get none of it.
+PEOPLE_PAGES = [
+    "/people/households/{household}/",
+    "/people/residents/",
+    "/people/households/",
+    "/people/search/?q=张三",
+    "/people/export/",
+    "/people/export/residents.xlsx",
+    "/api/v1/people/residents",
+    "/api/v1/people/residents/{resident}",
+    "/api/v1/people/households",
+    "/api/v1/people/households/{household}",
+]
+NARROWED = [Role.HALL_CLERK, Role.HALL_APPROVER, Role.PARTY_STAFF, Role.INFORMANT_MANAGER]
+
+
+@pytest.fixture
+def applicant(tree):
+    """张三 of household HH-101 in grid g1, the person a hall applicant would be."""
+    building = place(
+        Building(code="B-1", name="幸福里1号楼", address="幸福里1号", lon=113.24, lat=23.10),
+        tree["g1"],
+    )
+    dwelling = place(Dwelling(building=building, unit="1", room="101"), tree["g1"])
+    household = place(Household(dwelling=dwelling, number="HH-101"), tree["g1"])
+    return resident(household, "张三", id_number=ZHANG_ID)
+
+
+def _get(client, url: str, applicant):
+    return client.get(url.format(household=applicant.household_id, resident=applicant.pk))
+
+
+@pytest.mark.parametrize("url", PEOPLE_PAGES)
+def test_people_managers_open_residents_files(client, personas, applicant, url):
+    login(client, personas["street_leader"])
+    assert _get(client, url, applicant).status_code == OK
+
+
+@pytest.mark.parametrize("role", NARROWED)
+@pytest.mark.parametrize("url", PEOPLE_PAGES)
+def test_narrowed_roles_open_no_residents_file(client, tree, applicant, role, url):
+    login(client, make_user(f"narrowed-{role}", role, tree["street"]))
+    assert _get(client, url, applicant).status_code in (FORBIDDEN, HIDDEN)
+
+
+@pytest.mark.parametrize("role", [Role.STREET_LEADER, *NARROWED])
+def test_only_people_managers_search_residents_through_the_api(client, tree, applicant, role):
+    login(client, make_user(f"user-{role}", role, tree["street"]))
+    response = client.post(
+        "/api/v1/people/search", {"text": "张三"}, content_type="application/json"
+    )
+    if role == Role.STREET_LEADER:
+        assert response.json()["residents"]["items"][0]["name"] == "张三"
+    else:
+        assert response.status_code in (FORBIDDEN, HIDDEN)
+
+
+def test_the_intake_looks_the_applicant_up_by_id_number_and_logs_it(client, tree, applicant):
+    clerk = make_user("clerk", Role.HALL_CLERK, tree["street"])
+    login(client, clerk)
+    response = client.post("/hall/applications/new/", {"lookup": "1", "id_number": ZHANG_ID})
+    assert response.status_code == OK
+    page = response.content.decode()
+    assert "张三" in page
+    assert applicant.id_masked in page
+    assert ZHANG_ID not in page.replace(f'value="{ZHANG_ID}"', "")
+    log = AccessLog.objects.get()
+    assert (log.actor, log.object_id) == (clerk, str(applicant.pk))
+
+
+def test_the_intake_lookup_finds_nobody_outside_the_clerks_street(client, tree, applicant):
+    login(client, make_user("clerk9", Role.HALL_CLERK, tree["other_street"]))
+    response = client.post("/hall/applications/new/", {"lookup": "1", "id_number": ZHANG_ID})
+    assert response.status_code == OK
+    assert "张三" not in response.content.decode()
+    assert not AccessLog.objects.exists()

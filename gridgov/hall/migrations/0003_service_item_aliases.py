@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hall', '0001_initial'),
+        ('hall', '0002_approver_assignment'),
     ]
 
     operations = [
