@@ -172,6 +172,12 @@ def _count_areas(features: list[dict]) -> str:
     return ", ".join(f"{n} {level}" for level, n in sorted(levels.items()))
 
 
+def _dispatcher_headers(port: int) -> dict:
+    """What the demo dispatcher's map sends with each layer request."""
+    cookie = with_returned_cookies(port, "/", _session_cookie("dispatcher"))
+    return {"Cookie": cookie, "Accept-Encoding": "gzip", "Accept": "application/json"}
+
+
 @benchmark(
     "map_layers",
     floor="http_floor",
@@ -183,15 +189,14 @@ def map_layers(ctx: BenchContext):
 
     street = _street()
     result_notes = {"reported_to_reach_target": _top_up_open_cases(street, OPEN_CASES_EXPECTED)}
-    cookie = with_returned_cookies(ctx.server.port, "/", _session_cookie("dispatcher"))
-    headers = {"Cookie": cookie, "Accept-Encoding": "gzip", "Accept": "application/json"}
+    headers = _dispatcher_headers(ctx.server.port)
 
     cold: dict[str, tuple[int, float, str, bytes]] = {}
     with _fresh_server() as port:
         # The worker's first page loads what every request needs (URLs, the session,
         # the user's scope); what remains in the first layer request is the layer's own.
         fetch(port, "/healthz")
-        fetch(port, "/", {"Cookie": cookie})
+        fetch(port, "/", {"Cookie": headers["Cookie"]})
         for layer in LAYERS:
             cold[layer] = _get(port, LAYER_PATH.format(layer), headers)
         # The same requests again, answered from the cache: warm, one client at a time.
@@ -335,8 +340,7 @@ def _reporting(port: int, every: float):
 def map_layers_under_writes(ctx: BenchContext):
     street = _street()
     _top_up_open_cases(street, OPEN_CASES_EXPECTED)
-    cookie = with_returned_cookies(ctx.server.port, "/", _session_cookie("dispatcher"))
-    headers = {"Cookie": cookie, "Accept-Encoding": "gzip", "Accept": "application/json"}
+    headers = _dispatcher_headers(ctx.server.port)
     started = time.monotonic()
     with _reporting(ctx.server.port, WRITE_EVERY) as tally:
         result = load(
