@@ -14,6 +14,14 @@ Writes that use `QuerySet.update()` do not touch `updated_at`; the signatures re
 the columns such writes do change (a camera's heartbeat, a building's household
 count), and a cached answer lives at most `CACHE_SECONDS` for the rest (a renamed
 grid worker).
+
+The cases layer changes with every case reported or moved, and during an incident
+that is many times a second, just when every screen watches it: rebuilt on each
+change it would be rebuilt on every request. So it is checked at most once per
+`FRESH_FOR` per scope (and per process: the cache is each worker's own): within that
+time the last answer is served as it is. It carries the feed's `cursor` it is current
+to, and the page applies the live feed's later events over it, so a new or moved case
+shows as soon as the feed brings it, whether or not the layer has caught up.
 """
 
 import datetime as dt
@@ -21,7 +29,7 @@ import gzip
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.db.models import (
@@ -42,7 +50,7 @@ from gridgov.accounts.roles import Role
 from gridgov.cases.choices import OPEN_STATUSES
 from gridgov.cases.models import Case, overdue_q
 from gridgov.command.models import Camera, WorkerLocation
-from gridgov.command.queries import STALE_AFTER, iso, person_name, status_labels
+from gridgov.command.queries import STALE_AFTER, feed_cursor, iso, person_name, status_labels
 from gridgov.core.errors import ActionError
 from gridgov.core.scope import scope_of
 from gridgov.places.models import Area, Building, Level
@@ -50,6 +58,7 @@ from gridgov.places.models import Area, Building, Level
 LAYERS = ("areas", "buildings", "cameras", "cases", "workers")
 AREA_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID)
 CACHE_SECONDS = 600
+FRESH_FOR = dt.timedelta(seconds=1)
 GZIP_LEVEL = 6
 DECIMALS = 6
 
@@ -350,13 +359,24 @@ class _Layer:
     # The cases a user sees also depend on who they are (the ones they were sent to
     # verify), not only on their assignments.
     per_user: bool = False
+    # How long an answer is served without reading the signature again.
+    fresh_for: dt.timedelta = dt.timedelta(0)
+    # Whether the answer says up to which feed event it is current (`cursor`).
+    follows_feed: bool = False
 
 
 _LAYERS = {
     "areas": _Layer(_area_rows, _areas_signature, _areas_features),
     "buildings": _Layer(_building_rows, _buildings_signature, _buildings_features),
     "cameras": _Layer(_camera_rows, _cameras_signature, _cameras_features),
-    "cases": _Layer(_case_rows, _cases_signature, _cases_features, per_user=True),
+    "cases": _Layer(
+        _case_rows,
+        _cases_signature,
+        _cases_features,
+        per_user=True,
+        fresh_for=FRESH_FOR,
+        follows_feed=True,
+    ),
     "workers": _Layer(_worker_rows, _workers_signature, _workers_features),
 }
 
@@ -366,12 +386,18 @@ def dumps(data) -> bytes:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def _collection(spec: _Layer, rows, bbox: Bbox | None, now: dt.datetime) -> bytes:
+    head = {"type": "FeatureCollection"}
+    if spec.follows_feed:
+        # Read before the rows: every event up to the cursor is in the features.
+        head["cursor"] = feed_cursor()
+    return dumps({**head, "features": spec.features(rows, bbox, now)})
+
+
 def layer_json(user, layer: str, bbox: Bbox | None = None, now: dt.datetime | None = None):
     """The layer's FeatureCollection as JSON bytes, built afresh (no cache)."""
     spec = _LAYERS[layer]
-    now = now or timezone.now()
-    rows = spec.rows(user, bbox)
-    return dumps({"type": "FeatureCollection", "features": spec.features(rows, bbox, now)})
+    return _collection(spec, spec.rows(user, bbox), bbox, now or timezone.now())
 
 
 def _cache_key(user, layer: str, bbox: Bbox | None) -> str:
@@ -380,23 +406,40 @@ def _cache_key(user, layer: str, bbox: Bbox | None) -> str:
     return f"gridgov:map:{layer}:{translation.get_language()}:{who}:{where}"
 
 
+@dataclass(frozen=True)
+class _Cached:
+    """A cached answer, the signature it was built for and when that signature was
+    last found unchanged."""
+
+    signature: tuple
+    payload: Payload
+    checked_at: dt.datetime
+
+    def fresh(self, spec: _Layer, now: dt.datetime) -> bool:
+        return dt.timedelta(0) <= now - self.checked_at < spec.fresh_for
+
+
 def layer_payload(
     user, layer: str, bbox: Bbox | None = None, now: dt.datetime | None = None
 ) -> Payload:
-    """The layer for this user, from the cache when the rows in scope are unchanged
-    (one aggregate query), else built, gzipped and cached."""
+    """The layer for this user: from the cache while it is fresh (no query) or the rows
+    in scope are unchanged (one aggregate query), else built, gzipped and cached."""
     spec = _LAYERS[layer]
     now = now or timezone.now()
-    rows = spec.rows(user, bbox)
-    signature = spec.signature(rows, now)
     key = _cache_key(user, layer, bbox)
     cached = cache.get(key)
-    if cached is not None and cached[0] == signature:
-        return cached[1]
-    data = dumps({"type": "FeatureCollection", "features": spec.features(rows, bbox, now)})
+    if cached is not None and cached.fresh(spec, now):
+        return cached.payload
+    rows = spec.rows(user, bbox)
+    signature = spec.signature(rows, now)
+    if cached is not None and cached.signature == signature:
+        if spec.fresh_for:
+            cache.set(key, replace(cached, checked_at=now), CACHE_SECONDS)
+        return cached.payload
+    data = _collection(spec, rows, bbox, now)
     payload = Payload(
         etag=hashlib.blake2b(data, digest_size=12).hexdigest(),
         gzip=gzip.compress(data, GZIP_LEVEL, mtime=0),
     )
-    cache.set(key, (signature, payload), CACHE_SECONDS)
+    cache.set(key, _Cached(signature, payload, now), CACHE_SECONDS)
     return payload

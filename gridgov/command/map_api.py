@@ -47,6 +47,9 @@ def _allowed(request) -> None:
 
 class FeatureCollectionOut(Schema):
     type: str = Field("FeatureCollection")
+    cursor: int | None = Field(
+        None, description="仅案件图层：图层已包含的最新动态编号，此后的变化由案件动态补上"
+    )
     features: list[dict]
 
 
@@ -80,7 +83,8 @@ def layer_response(request, payload: layers.Payload) -> HttpResponse:
 def layer(request, layer: LayerName, bbox: str | None = None):
     """A layer's features in the caller's scope, within `bbox` (west,south,east,north in
     WGS84) if given. Gzipped when the client accepts it; `If-None-Match` with the last
-    ETag answers 304 when nothing changed."""
+    ETag answers 304 when nothing changed. The cases layer may be up to a second old:
+    its `cursor` says which feed events it holds."""
     _allowed(request)
     box = layers.parse_bbox(bbox)
     return layer_response(request, layers.layer_payload(request.user, layer.value, box))
@@ -117,6 +121,7 @@ class FeedItemOut(Schema):
     title: str
     status: str
     status_label: str
+    priority: str
     action: str
     action_label: str
     lon: float | None

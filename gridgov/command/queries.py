@@ -117,6 +117,7 @@ _FEED_COLUMNS = (
     "case__number",
     "case__title",
     "case__status",
+    "case__priority",
     "case__lon",
     "case__lat",
     "case__source",
@@ -125,8 +126,15 @@ _FEED_COLUMNS = (
 )
 
 
+def feed_cursor() -> int:
+    """The newest timeline event's id. Events become visible in id order (they are
+    written under one lock), so everything up to it can be read by now."""
+    return CaseEvent.objects.aggregate(top=Max("id"))["top"] or 0
+
+
 def feed(user, after: int | None = None, now: dt.datetime | None = None) -> dict:
-    """New and changed cases as their timeline events: {"cursor", "items"}.
+    """New and changed cases as their timeline events: {"cursor", "items"}. Each item
+    holds the case as it is now, enough for the map to draw its marker.
 
     With `after` (the cursor of the previous answer): the events after it, oldest
     first, at most `FEED_PAGE`; the cursor moves to the newest event looked at, so a
@@ -134,7 +142,7 @@ def feed(user, after: int | None = None, now: dt.datetime | None = None) -> dict
     latest `FEED_FIRST` (newest last). Two queries, both on the primary key.
     """
     now = now or timezone.now()
-    top = CaseEvent.objects.aggregate(top=Max("id"))["top"] or 0
+    top = feed_cursor()
     events = CaseEvent.objects.visible_to(user).values_list(*_FEED_COLUMNS)
     if after is None:
         window = events.filter(id__gt=top - FEED_WINDOW, id__lte=top).order_by("-id")
@@ -155,6 +163,7 @@ def feed(user, after: int | None = None, now: dt.datetime | None = None) -> dict
         number,
         title,
         status,
+        priority,
         lon,
         lat,
         source,
@@ -169,6 +178,7 @@ def feed(user, after: int | None = None, now: dt.datetime | None = None) -> dict
                 "title": title,
                 "status": status,
                 "status_label": labels.get(status, status),
+                "priority": priority,
                 "action": action,
                 "action_label": str(ACTION_LABELS.get(action, action)),
                 "lon": None if lon is None else round(lon, 6),

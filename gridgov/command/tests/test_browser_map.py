@@ -1,6 +1,7 @@
 """The command center's map in headless Debian chromium, on a wall-sized screen: a
 dispatcher opens it and sees every layer drawn; a camera alert sent while the page is
-open arrives in the live feed without reloading; the dispatcher opens its card from
+open arrives in the live feed without reloading, and on the map even while the cases
+layer is still the one the page first loaded; the dispatcher opens its card from
 the feed and sends the suggested nearest grid worker to verify it on site. Then a
 worker's trail, the search box and the heat layer; the map with every layer on is kept
 as var/artifacts/command-map.png."""
@@ -193,7 +194,8 @@ def test_the_map_receives_an_alert_and_dispatches_it_to_the_nearest_worker(
     open_cases = Case.objects.open().exclude(lon=None).count()
 
     page = _log_in(browser, server, "dispatcher")
-    page.goto(f"{server}/command/map/")
+    with page.expect_response(lambda r: "/layers/cases" in r.url) as first_cases:
+        page.goto(f"{server}/command/map/")
     page.wait_for_selector("#cm-map[data-ready='1']")
     # Every layer is drawn: grids (SVG paths), camera wedges and icons, case markers
     # (one overdue, ringed), workers (one greyed), buildings (single or clustered).
@@ -209,13 +211,21 @@ def test_the_map_receives_an_alert_and_dispatches_it_to_the_nearest_worker(
     assert page.locator("[data-counter=open]").inner_text() == str(Case.objects.open().count())
     page.evaluate("window.notReloaded = true")
 
-    # A camera alert arrives during the test, and in the feed within ten seconds.
+    # A camera alert arrives during the test, and in the feed within ten seconds. The
+    # cases layer answers as it was first loaded (as one a second behind would): the
+    # new case comes onto the map with the feed.
+    held = first_cases.value.body()
+    layer_url = "**/api/v1/map/layers/cases*"
+    page.route(layer_url, lambda route: route.fulfill(body=held, content_type="application/json"))
     alert = _send_alert(server, tree["street"])
     item = page.locator("#cm-feed .cm-feed-item", has_text=alert["case_number"])
     item.wait_for(timeout=10_000)
     assert page.evaluate("window.notReloaded") is True
     assert "上报" in item.inner_text()
     expect(page.locator("path.cm-case")).to_have_count(open_cases + 1)
+    page.wait_for_timeout(1_000)  # the layer asked for again after the feed: still drawn over
+    expect(page.locator("path.cm-case")).to_have_count(open_cases + 1)
+    page.unroute(layer_url)
 
     # Its card, from the feed: the nearest worker on duty is suggested first.
     item.click()

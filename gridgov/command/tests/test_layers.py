@@ -1,6 +1,7 @@
 """The map's layers (GET /api/v1/map/layers/{layer}): what each holds, limited to the
 caller's scope and the viewport, sent gzipped with an ETag, cached until something in
-scope changes, in a pinned number of queries."""
+scope changes (the cases layer: checked at most once a second, the feed carrying what
+changed in between), in a pinned number of queries."""
 
 import datetime as dt
 import gzip
@@ -14,8 +15,8 @@ from django.utils import timezone
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role
 from gridgov.cases import actions as case_actions
-from gridgov.cases.models import Case
-from gridgov.command import actions, layers, telemetry
+from gridgov.cases.models import Case, CaseEvent
+from gridgov.command import actions, layers, queries, telemetry
 from gridgov.command.models import CameraStatus, WorkerLocation
 from gridgov.places.models import Building
 from gridgov.testing import CENTRES, login, make_user
@@ -255,26 +256,8 @@ def test_the_same_etag_answers_304_until_something_changes(client, map_world, di
 # -- the cache follows the data -------------------------------------------------------
 
 
-def test_a_case_changing_status_shows_at_once(client, map_world, dispatcher):
+def test_a_camera_moving_shows_at_once(client, map_world, dispatcher):
     login(client, dispatcher)
-    case2 = map_world["cases"]["case2"]
-    assert by_id(fetch(client, "cases"))[case2.pk]["properties"]["status"] == "reported"
-
-    case_actions.act(dispatcher, case2, "accept", version=case2.version)
-    assert by_id(fetch(client, "cases"))[case2.pk]["properties"]["status_label"] == "待派遣"
-
-    Case.objects.filter(pk=case2.pk).update(status="closed")  # even without updated_at
-    assert case2.pk not in ids(fetch(client, "cases"))
-
-
-def test_a_new_case_and_a_camera_moving_show_at_once(client, map_world, dispatcher, category):
-    login(client, dispatcher)
-    before = ids(fetch(client, "cases"))
-    case = case_actions.report_case(
-        dispatcher, category=category, title="新案件", lon=113.2426, lat=23.1026
-    )
-    assert ids(fetch(client, "cases")) == before | {case.pk}
-
     camera = map_world["cameras"]["cam1"]
     fetch(client, "cameras")
     camera.lon, camera.lat = 113.2433, 23.1033
@@ -334,13 +317,102 @@ def test_overdue_and_stale_move_with_the_clock(map_world, dispatcher):
 
 
 def test_the_cache_is_used_while_nothing_changes(map_world, dispatcher):
+    now = timezone.now()
     for layer in layers.LAYERS:
-        built = layers.layer_payload(dispatcher, layer)
+        built = layers.layer_payload(dispatcher, layer, now=now)
         with CaptureQueriesContext(connection) as reused:
-            again = layers.layer_payload(dispatcher, layer)
+            again = layers.layer_payload(dispatcher, layer, now=now + layers.FRESH_FOR)
         assert again == built
         # Only the signature is read again (two aggregates for the areas).
         assert len(reused) == (2 if layer == "areas" else 1), layer
+
+
+# -- the cases layer under writes: checked at most once a second ----------------------
+
+SECOND = layers.FRESH_FOR
+
+
+def cases_at(user, now):
+    return json.loads(layers.layer_payload(user, "cases", now=now).json)
+
+
+def test_a_case_reported_within_the_second_shows_once_it_is_over(
+    client, map_world, dispatcher, category
+):
+    t0 = timezone.now()
+    before = cases_at(dispatcher, t0)
+    case = case_actions.report_case(
+        dispatcher, category=category, title="新案件", lon=113.2426, lat=23.1026
+    )
+
+    with CaptureQueriesContext(connection) as within:
+        assert cases_at(dispatcher, t0 + SECOND / 2) == before
+    assert len(within) == 0
+    after = cases_at(dispatcher, t0 + SECOND)
+    assert ids(after) == ids(before) | {case.pk}
+    # Each answer says up to which feed event it holds: the page applies the later ones.
+    assert before["cursor"] < after["cursor"] == CaseEvent.objects.latest("id").pk
+    login(client, dispatcher)
+    assert "cursor" in fetch(client, "cases") and "cursor" not in fetch(client, "cameras")
+
+
+def test_a_case_changing_status_shows_once_the_second_is_over(map_world, dispatcher):
+    case2 = map_world["cases"]["case2"]
+    t0 = timezone.now()
+    assert by_id(cases_at(dispatcher, t0))[case2.pk]["properties"]["status"] == "reported"
+
+    case_actions.act(dispatcher, case2, "accept", version=case2.version)
+    held = by_id(cases_at(dispatcher, t0 + SECOND / 2))[case2.pk]
+    assert held["properties"]["status"] == "reported"
+    moved = by_id(cases_at(dispatcher, t0 + SECOND))[case2.pk]
+    assert moved["properties"]["status_label"] == "待派遣"
+
+    Case.objects.filter(pk=case2.pk).update(status="closed")  # even without updated_at
+    assert case2.pk not in ids(cases_at(dispatcher, t0 + 2 * SECOND))
+
+
+def test_a_quiet_cases_layer_is_checked_once_a_second_and_kept(map_world, dispatcher):
+    t0 = timezone.now()
+    built = layers.layer_payload(dispatcher, "cases", now=t0)
+    for step, reads in ((SECOND / 2, 0), (SECOND, 1), (SECOND * 3 / 2, 0), (SECOND * 2, 1)):
+        with CaptureQueriesContext(connection) as read:
+            assert layers.layer_payload(dispatcher, "cases", now=t0 + step) == built
+        assert len(read) == reads, step
+
+
+def test_a_dispatchers_own_move_comes_with_the_feed_while_the_layer_catches_up(
+    map_world, dispatcher
+):
+    case2 = map_world["cases"]["case2"]
+    t0 = timezone.now()
+    layer = cases_at(dispatcher, t0)
+    case_actions.act(dispatcher, case2, "accept", version=case2.version)
+
+    assert cases_at(dispatcher, t0 + SECOND / 2) == layer
+    # The feed after the layer's cursor has the move, with what the page draws it from.
+    [item] = queries.feed(dispatcher, after=layer["cursor"])["items"]
+    assert (item["case_id"], item["status"], item["priority"]) == (
+        case2.pk,
+        "accepted",
+        case2.priority,
+    )
+    assert [item["lon"], item["lat"]] == by_id(layer)[case2.pk]["geometry"]["coordinates"]
+
+
+def test_each_scope_has_its_own_cases_layer_within_the_second(
+    map_world, dispatcher, other_dispatcher, personas, tree
+):
+    c = map_world["cases"]
+    t0 = timezone.now()
+    assert ids(cases_at(dispatcher, t0)) == pks([c["case1"], c["case2"], c["case3"]])
+    community_staff = personas["community_staff"]
+    assert ids(cases_at(community_staff, t0 + SECOND / 4)) == pks([c["case1"], c["case2"]])
+    assert ids(cases_at(other_dispatcher, t0 + SECOND / 2)) == {c["case9"].pk}
+    # Not even the same assignments share it: the cases one verifies are one's own.
+    colleague = make_user("dispatcher2", Role.DISPATCHER, tree["street"])
+    with CaptureQueriesContext(connection) as built:
+        assert ids(cases_at(colleague, t0 + SECOND / 2)) == ids(cases_at(dispatcher, t0))
+    assert len(built) > 0
 
 
 def test_users_with_the_same_scope_share_layers_but_not_the_cases_they_verify(
@@ -365,8 +437,8 @@ def test_each_layer_answers_in_a_pinned_number_of_queries(
 ):
     login(client, dispatcher)
     client.get("/api/v1/map/search", {"q": "x"})  # the session and access are resolved
-    # Session, user, signature, rows (areas: two of each).
-    with django_assert_max_num_queries(6 if layer == "areas" else 4):
+    # Session, user, signature, rows (areas: two of each; cases: and the feed's cursor).
+    with django_assert_max_num_queries({"areas": 6, "cases": 5}.get(layer, 4)):
         fetch(client, layer)
     with django_assert_max_num_queries(4 if layer == "areas" else 3):
         fetch(client, layer)

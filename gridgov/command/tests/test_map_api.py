@@ -95,6 +95,7 @@ def test_a_fresh_feed_starts_with_the_latest_events_newest_last(client, map_worl
         "title": "洪德路垃圾堆放",
         "status": "reported",
         "status_label": "待受理",
+        "priority": case1.priority,
         "action": "report",
         "action_label": "上报",
         "lon": 113.243,

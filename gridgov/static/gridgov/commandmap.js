@@ -281,34 +281,61 @@
   }
 
   // -- open cases: coloured by status, overdue ringed and pulsing ---------------------------
+  // The layer may be up to a second old (the server rebuilds it at most once a second):
+  // it says up to which feed event it is current (`cursor`), and the feed's later
+  // events are drawn over it, so a new or moved case shows as soon as the feed has it.
   const caseLayer = L.layerGroup().addTo(map);
   const caseMarkers = {};
+  const recentEvents = [];
+  const RECENT_EVENTS = 500;
+
+  function dropCase(id) {
+    if (caseMarkers[id]) caseLayer.removeLayer(caseMarkers[id]);
+    delete caseMarkers[id];
+  }
+
+  function placeCase(p, at) {
+    dropCase(p.id);
+    const group = L.layerGroup();
+    if (p.overdue) {
+      group.addLayer(L.circleMarker(at, { pane: "cm-cases", radius: 13, color: "#ff2d55", weight: 2, fill: false, interactive: false, className: "cm-pulse" }));
+    }
+    const m = L.circleMarker(at, {
+      pane: "cm-cases",
+      radius: p.priority === "urgent" ? 9 : 7,
+      color: p.overdue ? "#ff2d55" : "#071427",
+      weight: p.overdue ? 3 : 1.5,
+      fillColor: STATUS_COLORS[p.status] || "#c8d3e6",
+      fillOpacity: 0.95,
+      className: "cm-case cm-case-" + p.status + (p.overdue ? " cm-case-overdue" : ""),
+    });
+    const flags = (p.overdue ? ` <b class="cm-tip-bad">${esc(T.overdue)}</b>` : "") + (p.priority === "urgent" ? ` <b class="cm-tip-bad">${esc(T.urgent)}</b>` : "");
+    m.bindTooltip(`${esc(p.number)} · ${esc(p.status_label)}${flags}<br>${esc(p.title)}`, { className: "cm-tip", direction: "top", offset: [0, -8] });
+    m.on("click", () => openCard("case", p.id, at));
+    caseMarkers[p.id] = group.addLayer(m);
+    caseLayer.addLayer(group);
+  }
+
+  // A feed item holds its case as it is now: drawn if open (a status with a colour) and
+  // placed, else taken off.
+  function applyEvent(item) {
+    if (item.lat == null || item.lon == null || !STATUS_COLORS[item.status]) {
+      dropCase(item.case_id);
+      return;
+    }
+    const p = { id: item.case_id, number: item.number, title: item.title, status: item.status, status_label: item.status_label, overdue: item.overdue, priority: item.priority };
+    placeCase(p, L.latLng(item.lat, item.lon));
+  }
 
   function drawCases(collection) {
     caseLayer.clearLayers();
     Object.keys(caseMarkers).forEach((k) => delete caseMarkers[k]);
     collection.features.forEach((f) => {
       const at = centerOf(f);
-      if (!at) return;
-      const p = f.properties;
-      if (p.overdue) {
-        caseLayer.addLayer(L.circleMarker(at, { pane: "cm-cases", radius: 13, color: "#ff2d55", weight: 2, fill: false, interactive: false, className: "cm-pulse" }));
-      }
-      const m = L.circleMarker(at, {
-        pane: "cm-cases",
-        radius: p.priority === "urgent" ? 9 : 7,
-        color: p.overdue ? "#ff2d55" : "#071427",
-        weight: p.overdue ? 3 : 1.5,
-        fillColor: STATUS_COLORS[p.status] || "#c8d3e6",
-        fillOpacity: 0.95,
-        className: "cm-case cm-case-" + p.status + (p.overdue ? " cm-case-overdue" : ""),
-      });
-      const flags = (p.overdue ? ` <b class="cm-tip-bad">${esc(T.overdue)}</b>` : "") + (p.priority === "urgent" ? ` <b class="cm-tip-bad">${esc(T.urgent)}</b>` : "");
-      m.bindTooltip(`${esc(p.number)} · ${esc(p.status_label)}${flags}<br>${esc(p.title)}`, { className: "cm-tip", direction: "top", offset: [0, -8] });
-      m.on("click", () => openCard("case", p.id, at));
-      caseMarkers[p.id] = m;
-      caseLayer.addLayer(m);
+      if (at) placeCase(f.properties, at);
     });
+    const cursor = collection.cursor || 0;
+    recentEvents.filter((item) => item.event_id > cursor).forEach(applyEvent);
   }
 
   // -- grid workers' last positions: stale ones grey -------------------------------------------
@@ -472,6 +499,8 @@
     const sender = request.elt;
     if (!detail.successful || !request.verb || request.verb.toLowerCase() === "get" || !current) return;
     if (!slot.contains(event.target)) return;
+    // The move is in the feed at once, even while the layer is a second behind.
+    pollFeed();
     scheduleCases();
     const kept = current;
     setTimeout(() => {
@@ -557,6 +586,9 @@
   let cursor = null;
   let unseen = 0;
   let casesTimer = null;
+  let feedTimer = null;
+  let polling = false;
+  let pollAgain = false;
 
   function scheduleCases() {
     clearTimeout(casesTimer);
@@ -611,7 +643,22 @@
     feedEmpty.hidden = feedList.children.length > 0;
   }
 
+  function remember(items) {
+    items.forEach((item) => recentEvents.push(item));
+    recentEvents.sort((a, b) => a.event_id - b.event_id);
+    recentEvents.splice(0, Math.max(0, recentEvents.length - RECENT_EVENTS));
+    items.forEach(applyEvent);
+  }
+
+  // Polled every few seconds, and at once after the user's own move (a poll asked for
+  // while one is on its way follows it).
   function pollFeed() {
+    clearTimeout(feedTimer);
+    if (polling) {
+      pollAgain = true;
+      return;
+    }
+    polling = true;
     const first = cursor === null;
     const url = cfg.urls.feed + (first ? "" : "?after=" + encodeURIComponent(cursor));
     getJSON(url)
@@ -621,6 +668,7 @@
         const items = data.items || [];
         if (!items.length) return;
         addFeed(items);
+        remember(items);
         if (first) return;
         scheduleCases();
         if (!$("#cm-pane-feed").classList.contains("active")) {
@@ -631,7 +679,15 @@
         if (soundOn && items.some((i) => i.action === "report")) beep();
       })
       .catch(() => banner(T.offline))
-      .finally(() => setTimeout(pollFeed, cfg.feed_every_ms || 3000));
+      .finally(() => {
+        polling = false;
+        if (pollAgain) {
+          pollAgain = false;
+          pollFeed();
+        } else {
+          feedTimer = setTimeout(pollFeed, cfg.feed_every_ms || 3000);
+        }
+      });
   }
   $("#cm-tab-feed").addEventListener("shown.bs.tab", () => {
     unseen = 0;
