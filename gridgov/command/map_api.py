@@ -15,7 +15,6 @@ an ETag, straight from the cache when nothing in scope changed (see `layers`).
 
 import enum
 import re
-from typing import Annotated
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified
@@ -26,13 +25,12 @@ from ninja.errors import HttpError
 
 from gridgov.cases.models import Case
 from gridgov.command import layers, queries
-from gridgov.core.api import ERRORS
+from gridgov.core.api import ERRORS, Id
 from gridgov.core.errors import check_capability
 from gridgov.core.scope import get_visible_or_404
 
 router = Router(tags=["map"])
 
-Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 LayerName = enum.StrEnum("LayerName", {name: name for name in layers.LAYERS})
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 HEAT_CACHE_SECONDS = 60

@@ -2,16 +2,20 @@
 
 App routers document their errors with `ERRORS`; `gridgov/api.py` installs the handlers
 on the one NinjaAPI. Both live here, below the apps, so that an app's API module never
-imports the module that imports it.
+imports the module that imports it. So do the bounds every router shares: `Id` for a
+record's number and `Paging` for a list's pages, so that an out-of-range value is the
+caller's 422, not a database overflow.
 """
 
 import logging
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PageNumberPagination
 
 from gridgov.core.errors import ActionError
 
@@ -25,6 +29,23 @@ class ErrorOut(Schema):
 
 # Responses every endpoint may give, documented in the OpenAPI.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+# A record's number as the database keeps it (a 32-bit key).
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+# The largest page number or page size a list takes: far beyond any district's rows,
+# well inside the 64-bit OFFSET the databases take.
+MAX_PAGE = 1_000_000
+
+
+class Paging(PageNumberPagination):
+    """Ninja's page-number paging with its numbers bounded: past MAX_PAGE is a 422
+    (unbounded, a huge page overflows the query's OFFSET); a `page_size` above the
+    list's own size is cut to it, as before."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
 
 
 def _action_error(request, exc: ActionError):

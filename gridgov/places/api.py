@@ -2,9 +2,9 @@
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from gridgov.core.api import ERRORS
+from gridgov.core.api import ERRORS, Paging
 from gridgov.core.errors import check_capability
 from gridgov.places import actions
 from gridgov.places.models import Area, Level
@@ -57,7 +57,7 @@ def _get(request, code: str) -> Area:
 
 
 @router.get("", response={200: list[AreaOut], **ERRORS}, summary="区域列表")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Paging, page_size=100)
 def list_areas(request, filters: Query[AreaFilter]):
     qs = _visible(request).defer("boundary")
     if filters.level:

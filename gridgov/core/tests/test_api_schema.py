@@ -1,0 +1,67 @@
+"""The OpenAPI document keeps its word: it is valid OpenAPI 3.1, each response schema
+is its own endpoint's, and every number a caller sends is bounded (a 422, never a 500).
+
+A fuzz run over the whole API (test_api_fuzz.py) found each of these; the tests here
+say each finding plainly.
+"""
+
+import json
+
+import pytest
+import schemathesis
+
+from gridgov.accounts.actions import create_token
+from gridgov.accounts.roles import Role
+from gridgov.testing import make_user
+
+# Below every bound, and past 64 bits (a page of 10**12 is tested on its own).
+OUT_OF_RANGE = (-1, 10**20)
+
+
+@pytest.fixture
+def document(client, db):
+    return json.loads(client.get("/api/openapi.json").content)
+
+
+@pytest.fixture
+def staff_auth(tree):
+    """The broadest everyday scope: street staff of 南华西街道."""
+    _token, clear = create_token(make_user("staff", Role.STREET_STAFF, tree["street"]), "测试")
+    return {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
+
+
+def test_the_document_is_valid_openapi_3_1(document):
+    assert document["openapi"].startswith("3.1")
+    schemathesis.openapi.from_dict(document).validate()
+
+
+def _integer_parameters(document):
+    """(path, parameter, where) of every integer a GET operation reads from its path or
+    query: the page number, page size, ids, the feed's cursor, days and hours."""
+    for path, operations in document["paths"].items():
+        for parameter in operations.get("get", {}).get("parameters", []):
+            types = [parameter["schema"].get("type")]
+            types += [option.get("type") for option in parameter["schema"].get("anyOf", [])]
+            if "integer" in types:
+                yield path, parameter["name"], parameter["in"]
+
+
+def test_every_integer_parameter_is_bounded(client, document, staff_auth):
+    found = list(_integer_parameters(document))
+    assert ("/api/v1/people/residents", "page", "query") in found
+    assert ("/api/v1/people/residents/{resident_id}", "resident_id", "path") in found
+    for path, name, where in found:
+        for value in OUT_OF_RANGE:
+            url = path.replace(f"{{{name}}}", str(value)) if where == "path" else path
+            query = {name: value} if where == "query" else {}
+            response = client.get(url, query, **staff_auth)
+            assert response.status_code in (400, 404, 422), (path, name, value, response)
+            assert response.json()["detail"], (path, name, value)
+
+
+@pytest.mark.parametrize("query", [{"page": 0}, {"page": 10**12}, {"page_size": -1}])
+def test_a_page_out_of_range_is_a_422(client, staff_auth, query):
+    for path in ("areas", "people/residents", "people/organizations", "cases", "cases/notices"):
+        response = client.get(f"/api/v1/{path}", query, **staff_auth)
+        assert response.status_code == 422, (path, query)
+        assert response.json()["detail"] == "请求数据不正确。"
