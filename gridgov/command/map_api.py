@@ -15,6 +15,7 @@ an ETag, straight from the cache when nothing in scope changed (see `layers`).
 
 import enum
 import re
+from typing import Annotated
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified
@@ -87,11 +88,14 @@ def layer(request, layer: LayerName, bbox: str | None = None):
 # -- heat, feed, search ---------------------------------------------------------------
 
 
+# [lat, lon, count]: a list of three, not a tuple, whose schema (`prefixItems`) some
+# OpenAPI 3.1 tools reject.
+HeatPoint = Annotated[list[float], Field(min_length=3, max_length=3)]
+
+
 class HeatOut(Schema):
     days: int
-    points: list[tuple[float, float, int]] = Field(
-        ..., description="[纬度, 经度, 案件数]，按 4 位小数合并"
-    )
+    points: list[HeatPoint] = Field(..., description="[纬度, 经度, 案件数]，按 4 位小数合并")
 
 
 @router.get("/heat", response={200: HeatOut, **ERRORS}, summary="案件热力")

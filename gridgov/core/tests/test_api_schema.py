@@ -30,9 +30,40 @@ def staff_auth(tree):
     return {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
 
 
+def _walk(node):
+    """Every dict inside a JSON document."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _response_schema(document, path, method):
+    ref = document["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+    name = ref["schema"]["$ref"].rsplit("/", 1)[1]
+    return document["components"]["schemas"][name]
+
+
 def test_the_document_is_valid_openapi_3_1(document):
     assert document["openapi"].startswith("3.1")
     schemathesis.openapi.from_dict(document).validate()
+
+
+def test_no_schema_is_a_tuple(document):
+    """A pydantic tuple becomes `prefixItems`, which OpenAPI tools read as a list of
+    `items` and reject; the heat's points are lists of three numbers instead."""
+    for node in _walk(document):
+        assert "prefixItems" not in node and not isinstance(node.get("items"), list), node
+    point = _response_schema(document, "/api/v1/map/heat", "get")["properties"]["points"]
+    assert point["items"] == {
+        "type": "array",
+        "items": {"type": "number"},
+        "minItems": 3,
+        "maxItems": 3,
+    }
 
 
 def _integer_parameters(document):
