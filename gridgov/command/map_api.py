@@ -151,11 +151,11 @@ class SearchResultOut(Schema):
     bounds: list[float] | None = Field(None, description="[西, 南, 东, 北]，区域才有")
 
 
-class SearchOut(Schema):
+class MapSearchOut(Schema):
     results: list[SearchResultOut]
 
 
-@router.get("/search", response={200: SearchOut, **ERRORS}, summary="地图搜索")
+@router.get("/search", response={200: MapSearchOut, **ERRORS}, summary="地图搜索")
 def search(request, q: str = Query(..., min_length=1, max_length=50)):
     _allowed(request)
     if not q.strip():

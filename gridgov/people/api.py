@@ -195,7 +195,7 @@ class OrganizationGroupOut(Schema):
     items: list[OrganizationOut] = Field(..., alias="rows")
 
 
-class SearchOut(Schema):
+class PeopleSearchOut(Schema):
     text: str = Field(..., description="查询内容；证件号码和电话以掩码返回")
     kind: str = Field(..., description="id、phone、chinese、pinyin 或 other")
     message: str = Field(..., description="不能查询时的原因，否则为空")
@@ -377,7 +377,7 @@ def list_organizations(request, filters: Query[OrganizationFilter]):
     )
 
 
-@router.post("/search", response={200: SearchOut, **ERRORS}, summary="人口查询")
+@router.post("/search", response={200: PeopleSearchOut, **ERRORS}, summary="人口查询")
 def search(request, payload: SearchIn):
     """One search over residents, households, buildings and organizations in scope, by
     name, pinyin or initials, ID number, phone, address or household number."""

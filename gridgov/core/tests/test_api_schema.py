@@ -6,9 +6,11 @@ say each finding plainly.
 """
 
 import json
+from collections import Counter
 
 import pytest
 import schemathesis
+from ninja import Schema
 
 from gridgov.accounts.actions import create_token
 from gridgov.accounts.roles import Role
@@ -64,6 +66,27 @@ def test_no_schema_is_a_tuple(document):
         "minItems": 3,
         "maxItems": 3,
     }
+
+
+def test_each_search_documents_its_own_answer(document):
+    """The people search and the map search both had a schema named SearchOut: the
+    document kept one for both, so the people search answered fields it did not list."""
+    people = _response_schema(document, "/api/v1/people/search", "post")
+    assert {"text", "kind", "residents", "households", "buildings"} <= set(people["required"])
+    assert _response_schema(document, "/api/v1/map/search", "get")["required"] == ["results"]
+
+
+def _schemas(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _schemas(sub)
+
+
+def test_no_two_api_schemas_share_a_name(document):
+    """The document names a schema by its class alone, so one name stands for one class."""
+    ours = [s for s in _schemas(Schema) if s.__module__.startswith("gridgov.")]
+    names = Counter(s.__name__ for s in ours if ".tests." not in s.__module__)
+    assert [name for name, count in names.items() if count > 1] == []
 
 
 def _integer_parameters(document):
