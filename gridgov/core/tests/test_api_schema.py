@@ -109,7 +109,9 @@ def test_every_integer_parameter_is_bounded(client, document, staff_auth):
             url = path.replace(f"{{{name}}}", str(value)) if where == "path" else path
             query = {name: value} if where == "query" else {}
             response = client.get(url, query, **staff_auth)
-            assert response.status_code in (400, 404, 422), (path, name, value, response)
+            # A path's int converter may refuse "-1" before the API sees it: a 404.
+            expected = (404, 422) if where == "path" else (422,)
+            assert response.status_code in expected, (path, name, value)
             assert response.json()["detail"], (path, name, value)
 
 
