@@ -121,3 +121,22 @@ def test_a_page_out_of_range_is_a_422(client, staff_auth, query):
         response = client.get(f"/api/v1/{path}", query, **staff_auth)
         assert response.status_code == 422, (path, query)
         assert response.json()["detail"] == "请求数据不正确。"
+
+
+@pytest.mark.parametrize(
+    "path", ["areas?q=a%00", "cases?q=a%00", "people/residents?q=a%00", "map/search?q=a%00"]
+)
+def test_a_nul_character_in_the_query_is_a_422(client, staff_auth, path):
+    """PostgreSQL takes no NUL in text: it was a 500 there, and harmless on SQLite."""
+    response = client.get(f"/api/v1/{path}", **staff_auth)
+    assert response.status_code == 422 and response.json()["detail"] == "请求数据不正确。"
+
+
+def test_a_nul_character_in_the_body_is_a_400(client, staff_auth):
+    body = {"text": "张三\x00", "nested": [{"\x00": 1}]}
+    response = client.post(
+        "/api/v1/people/search", body, content_type="application/json", **staff_auth
+    )
+    assert response.status_code == 400 and response.json()["detail"]
+    response = client.get("/api/v1/hall/items/%00", **staff_auth)
+    assert response.status_code in (404, 422)
