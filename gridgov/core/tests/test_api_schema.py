@@ -138,5 +138,8 @@ def test_a_nul_character_in_the_body_is_a_400(client, staff_auth):
         "/api/v1/people/search", body, content_type="application/json", **staff_auth
     )
     assert response.status_code == 400 and response.json()["detail"]
-    response = client.get("/api/v1/hall/items/%00", **staff_auth)
-    assert response.status_code in (404, 422)
+
+
+@pytest.mark.parametrize("path", ["areas/44%00", "hall/items/a%00"])
+def test_a_nul_character_in_the_path_is_a_4xx(client, staff_auth, path):
+    assert client.get(f"/api/v1/{path}", **staff_auth).status_code in (404, 422)
