@@ -12,7 +12,7 @@ from gridgov.accounts.api_auth import TokenAuth
 from gridgov.cases.api import router as cases_router
 from gridgov.command.api import router as command_router
 from gridgov.command.map_api import router as map_router
-from gridgov.core.api import add_error_handlers
+from gridgov.core.api import Parser, add_error_handlers
 from gridgov.hall.catalogue_api import router as hall_router
 from gridgov.people.api import router as people_router
 from gridgov.places.api import router as areas_router
@@ -25,6 +25,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url=None,
     auth=[TokenAuth(), SessionAuth()],
+    parser=Parser(),
 )
 add_error_handlers(api)
 

@@ -16,7 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AfterValidator
 
 from gridgov.cases import actions, queries
@@ -24,7 +24,7 @@ from gridgov.cases.choices import Coordinates, Priority, Rating, Source
 from gridgov.cases.models import Case, CaseEvent, Category, Notice
 from gridgov.cases.notify import rating_link
 from gridgov.cases.workflow import ACTION_LABELS, TRANSITIONS, allowed_actions
-from gridgov.core.api import ERRORS
+from gridgov.core.api import ERRORS, Id, Paging
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.scope import get_visible_or_404
 from gridgov.people.models import Resident
@@ -41,9 +41,6 @@ def _local(value):
 
 # An aware datetime shown in the local time zone (2026-03-02T09:30:00+08:00).
 LocalTime = Annotated[dt.datetime, AfterValidator(_local)]
-
-# A row id: bounded so a huge number is a 422, not a database overflow.
-Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 # The moves of the transition table, named in the path (`rate` is refused: residents
 # rate through their link).
@@ -420,7 +417,7 @@ def report(request, payload: ReportIn):
 
 
 @router.get("", response={200: list[CaseRowOut], **ERRORS}, summary="案件列表")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Paging, page_size=PAGE_SIZE)
 def list_cases(request, filters: Query[CaseFilter]):
     """The same filters as the list page, newest first."""
     user = _user(request)
@@ -432,7 +429,7 @@ def list_cases(request, filters: Query[CaseFilter]):
 
 
 @router.get("/notices", response={200: list[NoticeOut], **ERRORS}, summary="我的消息")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Paging, page_size=PAGE_SIZE)
 def list_notices(request, unread: bool = False):
     """The caller's inbox: unread first, then newest first."""
     rows = Notice.objects.filter(recipient=request.auth)
@@ -449,7 +446,7 @@ def read_notices(request):
 
 
 @router.get("/{int:case_id}", response={200: CaseOut, **ERRORS}, summary="案件详情")
-def get_case(request, case_id: int):
+def get_case(request, case_id: Id):
     """One case with its timeline, the residents concerned (masked phones) and the
     actions the caller may take now."""
     return _detail(_user(request), case_id)
@@ -460,7 +457,7 @@ def get_case(request, case_id: int):
     response={200: CaseOut, **ERRORS},
     summary="办理案件（受理、派遣、处置、回访、结案……）",
 )
-def act_on_case(request, case_id: int, action: CaseAction, payload: ActionIn):
+def act_on_case(request, case_id: Id, action: CaseAction, payload: ActionIn):
     """One move of the transition table. `version` is the one the caller saw: if someone
     else moved the case meanwhile the answer is 409 and nothing changes."""
     user = _user(request)

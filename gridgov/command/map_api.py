@@ -26,13 +26,12 @@ from ninja.errors import HttpError
 
 from gridgov.cases.models import Case
 from gridgov.command import layers, queries
-from gridgov.core.api import ERRORS
+from gridgov.core.api import ERRORS, Id
 from gridgov.core.errors import check_capability
 from gridgov.core.scope import get_visible_or_404
 
 router = Router(tags=["map"])
 
-Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 LayerName = enum.StrEnum("LayerName", {name: name for name in layers.LAYERS})
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 HEAT_CACHE_SECONDS = 60
@@ -93,11 +92,14 @@ def layer(request, layer: LayerName, bbox: str | None = None):
 # -- heat, feed, search ---------------------------------------------------------------
 
 
+# [lat, lon, count]: a list of three, not a tuple, whose schema (`prefixItems`) some
+# OpenAPI 3.1 tools reject.
+HeatPoint = Annotated[list[float], Field(min_length=3, max_length=3)]
+
+
 class HeatOut(Schema):
     days: int
-    points: list[tuple[float, float, int]] = Field(
-        ..., description="[纬度, 经度, 案件数]，按 4 位小数合并"
-    )
+    points: list[HeatPoint] = Field(..., description="[纬度, 经度, 案件数]，按 4 位小数合并")
 
 
 @router.get("/heat", response={200: HeatOut, **ERRORS}, summary="案件热力")
@@ -154,17 +156,15 @@ class SearchResultOut(Schema):
     bounds: list[float] | None = Field(None, description="[西, 南, 东, 北]，区域才有")
 
 
-class SearchOut(Schema):
+class MapSearchOut(Schema):
     results: list[SearchResultOut]
 
 
-@router.get("/search", response={200: SearchOut, **ERRORS}, summary="地图搜索")
+@router.get("/search", response={200: MapSearchOut, **ERRORS}, summary="地图搜索")
 def search(request, q: str = Query(..., min_length=1, max_length=50)):
     _allowed(request)
     if not q.strip():
         raise HttpError(422, _("请输入要搜索的内容。"))
-    if "\x00" in q:
-        raise HttpError(422, _("搜索内容含有无效字符。"))
     return {"results": queries.search(request.user, q)}
 
 

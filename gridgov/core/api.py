@@ -2,16 +2,22 @@
 
 App routers document their errors with `ERRORS`; `gridgov/api.py` installs the handlers
 on the one NinjaAPI. Both live here, below the apps, so that an app's API module never
-imports the module that imports it.
+imports the module that imports it. So do the bounds every router shares: `Id` for a
+record's number and `Paging` for a list's pages, so that an out-of-range value is the
+caller's 422, not a database overflow; and the `Parser` that refuses text PostgreSQL
+cannot take.
 """
 
 import logging
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PageNumberPagination
+from ninja.parser import Parser as NinjaParser
 
 from gridgov.core.errors import ActionError
 
@@ -25,6 +31,51 @@ class ErrorOut(Schema):
 
 # Responses every endpoint may give, documented in the OpenAPI.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+# A record's number as the database keeps it (a 32-bit key).
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+# The largest page number or page size a list takes: far beyond any district's rows,
+# well inside the 64-bit OFFSET the databases take.
+MAX_PAGE = 1_000_000
+
+
+class Paging(PageNumberPagination):
+    """Ninja's page-number paging with its numbers bounded: past MAX_PAGE is a 422
+    (unbounded, a huge page overflows the query's OFFSET); a `page_size` above the
+    list's own size is cut to it, as before."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+
+class Parser(NinjaParser):
+    """Ninja's parser, refusing a NUL character in the query or the JSON body:
+    PostgreSQL can neither store nor compare one, so it would end in a 500. A body with
+    one is unparseable (400), a query with one a 422."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise ValueError("NUL in the request body")  # ninja answers 400
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        if _has_nul(parsed):
+            raise HttpError(422, _("请求数据不正确。"))
+        return parsed
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _action_error(request, exc: ActionError):

@@ -10,9 +10,9 @@ import datetime
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from gridgov.core.api import ERRORS
+from gridgov.core.api import ERRORS, Id, Paging
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.masking import mask_id_number, mask_phone
 from gridgov.core.protect import normalise
@@ -195,7 +195,7 @@ class OrganizationGroupOut(Schema):
     items: list[OrganizationOut] = Field(..., alias="rows")
 
 
-class SearchOut(Schema):
+class PeopleSearchOut(Schema):
     text: str = Field(..., description="查询内容；证件号码和电话以掩码返回")
     kind: str = Field(..., description="id、phone、chinese、pinyin 或 other")
     message: str = Field(..., description="不能查询时的原因，否则为空")
@@ -219,7 +219,7 @@ class ResidentFilter(Schema):
 class HouseholdFilter(Schema):
     grid: str | None = Field(None, description="网格代码")
     kind: HouseholdKind | None = None
-    building: int | None = Field(None, description="楼宇编号")
+    building: Id | None = Field(None, description="楼宇编号")
     q: str | None = Field(None, max_length=queries.MAX_TEXT, description="户号前缀")
 
 
@@ -233,7 +233,7 @@ class OrganizationFilter(Schema):
     grid: str | None = Field(None, description="网格代码")
     kind: OrganizationKind | None = None
     key_unit: bool | None = Field(None, description="只看（或排除）重点单位")
-    building: int | None = Field(None, description="楼宇编号")
+    building: Id | None = Field(None, description="楼宇编号")
     q: str | None = Field(None, max_length=queries.MAX_TEXT, description="名称或信用代码")
 
 
@@ -281,7 +281,7 @@ def _text(value: str | None) -> str:
 
 
 @router.get("/residents", response={200: list[ResidentOut], **ERRORS}, summary="居民列表")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Paging, page_size=PAGE_SIZE)
 def list_residents(request, filters: Query[ResidentFilter]):
     user = _user(request)
     return queries.resident_list(
@@ -297,7 +297,7 @@ def list_residents(request, filters: Query[ResidentFilter]):
 @router.get(
     "/residents/{resident_id}", response={200: ResidentDetailOut, **ERRORS}, summary="居民详情"
 )
-def get_resident(request, resident_id: int):
+def get_resident(request, resident_id: Id):
     user = _user(request)
     groups = queries.visible_focus_groups(user)
     rows = Resident.objects.select_related("household__dwelling__building").defer(
@@ -311,7 +311,7 @@ def get_resident(request, resident_id: int):
 
 
 @router.get("/households", response={200: list[HouseholdOut], **ERRORS}, summary="住户列表")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Paging, page_size=PAGE_SIZE)
 def list_households(request, filters: Query[HouseholdFilter]):
     user = _user(request)
     return queries.household_list(
@@ -328,7 +328,7 @@ def list_households(request, filters: Query[HouseholdFilter]):
     response={200: HouseholdDetailOut, **ERRORS},
     summary="住户详情（含成员）",
 )
-def get_household(request, household_id: int):
+def get_household(request, household_id: Id):
     user = _user(request)
     household = get_visible_or_404(queries.household_rows(Household.objects), user, pk=household_id)
     household.member_rows = list(
@@ -338,7 +338,7 @@ def get_household(request, household_id: int):
 
 
 @router.get("/buildings", response={200: list[BuildingOut], **ERRORS}, summary="楼宇列表")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Paging, page_size=PAGE_SIZE)
 def list_buildings(request, filters: Query[BuildingFilter]):
     user = _user(request)
     return queries.building_list(
@@ -351,7 +351,7 @@ def list_buildings(request, filters: Query[BuildingFilter]):
     response={200: BuildingDetailOut, **ERRORS},
     summary="楼宇详情（含房屋）",
 )
-def get_building(request, building_id: int):
+def get_building(request, building_id: Id):
     user = _user(request)
     building = get_visible_or_404(queries.building_rows(Building.objects), user, pk=building_id)
     building.dwelling_rows = list(
@@ -364,7 +364,7 @@ def get_building(request, building_id: int):
 
 
 @router.get("/organizations", response={200: list[OrganizationOut], **ERRORS}, summary="单位列表")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@paginate(Paging, page_size=PAGE_SIZE)
 def list_organizations(request, filters: Query[OrganizationFilter]):
     user = _user(request)
     return queries.organization_list(
@@ -377,7 +377,7 @@ def list_organizations(request, filters: Query[OrganizationFilter]):
     )
 
 
-@router.post("/search", response={200: SearchOut, **ERRORS}, summary="人口查询")
+@router.post("/search", response={200: PeopleSearchOut, **ERRORS}, summary="人口查询")
 def search(request, payload: SearchIn):
     """One search over residents, households, buildings and organizations in scope, by
     name, pinyin or initials, ID number, phone, address or household number."""

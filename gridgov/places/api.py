@@ -1,10 +1,10 @@
 """Area tree endpoints: list, one area, its boundaries as GeoJSON, create, edit."""
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from gridgov.core.api import ERRORS
+from gridgov.core.api import ERRORS, Paging
 from gridgov.core.errors import check_capability
 from gridgov.places import actions
 from gridgov.places.models import Area, Level
@@ -24,6 +24,11 @@ class AreaOut(Schema):
 
 class AreaDetailOut(AreaOut):
     boundary: dict | None
+
+
+# An area's code in a path: digits only, so text the database cannot compare (a NUL)
+# is a 422 before any query.
+CODE = r"^\d{6,15}$"
 
 
 class AreaFilter(Schema):
@@ -57,7 +62,7 @@ def _get(request, code: str) -> Area:
 
 
 @router.get("", response={200: list[AreaOut], **ERRORS}, summary="区域列表")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Paging, page_size=100)
 def list_areas(request, filters: Query[AreaFilter]):
     qs = _visible(request).current().defer("boundary")
     if filters.level:
@@ -89,7 +94,7 @@ def areas_geojson(request, parent: str | None = None, level: Level | None = None
 
 
 @router.get("/{code}", response={200: AreaDetailOut, **ERRORS}, summary="区域详情")
-def get_area(request, code: str):
+def get_area(request, code: str = Path(..., pattern=CODE)):
     return _get(request, code)
 
 
@@ -103,7 +108,7 @@ def create_area(request, payload: AreaCreateIn):
 
 
 @router.patch("/{code}", response={200: AreaDetailOut, **ERRORS}, summary="修改区域名称或边界")
-def update_area(request, code: str, payload: AreaUpdateIn):
+def update_area(request, payload: AreaUpdateIn, code: str = Path(..., pattern=CODE)):
     area = _get(request, code)
     changes = payload.dict(exclude_unset=True)
     actions.update_area(
