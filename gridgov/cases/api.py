@@ -286,8 +286,10 @@ class CaseFilter(Schema):
     level: str | None = None
     overdue: bool | None = None
     open: bool | None = Field(None, description="只看未结案件")
-    reported_from: dt.date | None = Field(None, alias="from")
-    reported_to: dt.date | None = Field(None, alias="to")
+    reported_from: dt.date | None = Field(
+        None, alias="from", ge=queries.FIRST_DAY, le=queries.LAST_DAY
+    )
+    reported_to: dt.date | None = Field(None, alias="to", ge=queries.FIRST_DAY, le=queries.LAST_DAY)
     q: str | None = Field(None, max_length=50, description="案件编号或标题中的词")
 
 

@@ -13,6 +13,9 @@ from gridgov.cases.choices import OPEN_STATUSES, Level, Source, Status
 from gridgov.cases.models import Case, Category
 
 DUPLICATE_RADIUS_M = 50
+# The days a report-date filter may name: beyond them a day's start in local time
+# overflows Python's datetime (0001-01-01 in UTC+8 is before year 1).
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 _M_PER_DEG_LAT = 111_320.0
 
 
@@ -47,9 +50,10 @@ def _int(value):
 
 def _date(value):
     try:
-        return dt.date.fromisoformat(value) if value else None
+        day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is None or FIRST_DAY <= day <= LAST_DAY else None
 
 
 def parse_filters(params) -> CaseFilters:

@@ -225,3 +225,14 @@ def test_department_staff_export_only_their_cases(client, personas, dispatcher, 
     report(title="未派遣")
     rows = _sheet(login(client, personas["department_staff"]).get(EXPORT))
     assert [r[0] for r in rows[1:]] == [ours.number]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_report_date_out_of_range_is_refused_not_an_error(client, dispatcher, report, day):
+    """The start of 0001-01-01 in China is before year 1: it used to be a 500."""
+    report(actor=dispatcher)
+    login(client, dispatcher)
+    page = client.get(LIST, {"from": day, "to": day})
+    assert page.status_code == 200
+    api = client.get("/api/v1/cases", {"from": day})
+    assert api.status_code == 422 and api.json()["detail"] == "请求数据不正确。"
