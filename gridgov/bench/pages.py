@@ -147,16 +147,24 @@ def search_contains(ctx: BenchContext):
     cookie = with_returned_cookies(
         ctx.server.port, "/people/residents/", _session_cookie(_district_leader())
     )
-    texts = {kind: found for kind, found in _contained_texts().items() if found}
-    kinds = list(texts)
-    paths = {"name_2": "/people/residents/", "name_3": "/people/residents/", "title": "/cases/"}
+    texts = _contained_texts()
+    # Each kind of text on its page, and on the API, whose JSON has no filter form to
+    # render (a district's grid filter alone offers some 1,600 grids).
+    searches = [
+        (f"{where}{kind}", path, texts[kind])
+        for kind, page, api in (
+            ("name_2", "/people/residents/", "/api/v1/people/residents"),
+            ("name_3", "/people/residents/", "/api/v1/people/residents"),
+            ("title", "/cases/", "/api/v1/cases"),
+        )
+        for where, path in (("", page), ("api_", api))
+        if texts[kind]
+    ]
 
     def make_request(n: int) -> Request:
-        kind = kinds[n % len(kinds)]
-        text = texts[kind][(n // len(kinds)) % len(texts[kind])]
-        return Request(
-            "GET", f"{paths[kind]}?{urlencode({'q': text})}", {"Cookie": cookie}, kind=kind
-        )
+        kind, path, found = searches[n % len(searches)]
+        text = found[(n // len(searches)) % len(found)]
+        return Request("GET", f"{path}?{urlencode({'q': text})}", {"Cookie": cookie}, kind=kind)
 
     result = load("search_contains", ctx.server.port, make_request=make_request)
     result.notes["residents"] = Resident.objects.count()

@@ -26,6 +26,6 @@ def test_it_searches_names_and_titles_district_wide(live_server, small_demo, mon
     ctx._server = SimpleNamespace(port=urlsplit(live_server.url).port)
     result = bench.search_contains(ctx)
     assert result.count > 0 and result.errors == 0
-    assert {"name_2", "name_3", "title"} <= set(result.notes)
+    assert {"name_2", "name_3", "title", "api_name_3", "api_title"} <= set(result.notes)
     district_leader = User.objects.get(username="bench_district")
     assert Resident.objects.visible_to(district_leader).count() == Resident.objects.count()
