@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.pagination import CappedPaginator
 from gridgov.core.permissions import requires
+from gridgov.core.widgets import QuickSelect
 from gridgov.people import queries
 from gridgov.people.choices import HouseholdKind, OrganizationKind, Registration, ResidentStatus
 from gridgov.places.models import Building, BuildingUse
@@ -29,7 +30,10 @@ class ListFilter(forms.Form):
     """Filters of one list; `applied()` gives the valid ones as keyword arguments of the
     matching `queries.*_list` function."""
 
-    grid = forms.ChoiceField(label=_("网格"), required=False, error_messages=IGNORED)
+    # A district-wide scope offers some 1,600 grids: rendered in Python, not per option.
+    grid = forms.ChoiceField(
+        label=_("网格"), required=False, error_messages=IGNORED, widget=QuickSelect
+    )
     q = forms.CharField(label=_("关键字"), required=False, max_length=queries.MAX_TEXT)
 
     def __init__(self, data, user, grids):
