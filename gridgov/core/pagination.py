@@ -16,9 +16,9 @@ COUNT_CAP = 10_000
 class CappedPaginator(Paginator):
     """A paginator that counts at most `cap` + 1 rows; `capped` says it stopped there."""
 
-    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.cap = COUNT_CAP if cap is None else cap
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
 
     @cached_property
     def count(self) -> int:

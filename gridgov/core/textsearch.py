@@ -14,8 +14,8 @@ piece of the text instead:
 
 A text of one or two characters (a Chinese given name, "三") holds no trigram, so no
 trigram index can answer it: it keeps the plain filter, which callers run inside the
-user's scope and cut with LIMIT (a search group, a list page). On PostgreSQL such a
-LIKE would make the GIN index read all of itself, slower than the scope's own index.
+user's scope and cut with LIMIT (a search group, a list page). PostgreSQL's planner
+then leaves the GIN index alone (it would have to read all of it) and scans the scope.
 
 `trigram_index(table, column)` is the migration operation that builds either index.
 On SQLite the triggers belong to the model's table: a later migration that rebuilds that
@@ -60,10 +60,7 @@ _SQLITE_CREATE = (
     "CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN " + _ADD + "; END",
     "CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN " + _REMOVE + "; END",
     "CREATE TRIGGER {fts}_au AFTER UPDATE OF {column} ON {table} BEGIN "
-    + _REMOVE
-    + "; "
-    + _ADD
-    + "; END",
+    + "; ".join((_REMOVE, _ADD, "END")),
 )
 _SQLITE_DROP = (
     "DROP TRIGGER {fts}_ai",
