@@ -1,8 +1,11 @@
-"""Benchmarks of the base-data pages staff use most: search and the household file.
+"""Benchmarks of the base-data pages staff use most: search, the household file, and
+searching inside names and case titles district-wide.
 
-Both run over real sockets against the `serve` gunicorn, as the street leader of the
-first street, on whatever population the database holds (`gridgov demo --scale N`
-makes a large one); the resident count is printed with the figures.
+All run over real sockets against the `serve` gunicorn, on whatever population the
+database holds (`gridgov demo --scale N` makes a large one; 20 is the issue's 1.2
+million residents); the resident count is printed with the figures. The search and the
+household file run as the street leader of the first street, `search_contains` as a
+leader of the whole district, each kind of text with its own percentiles.
 """
 
 import random
@@ -93,3 +96,77 @@ def household_page(ctx: BenchContext):
         return Request("GET", f"/people/households/{ids[n % len(ids)]}/", headers)
 
     return load("household_page", ctx.server.port, make_request=make_request)
+
+
+def _district_leader() -> str:
+    """A leader of the whole district (the scope the issue measures "contains" in),
+    made once; the demo's own leader holds one street."""
+    from django.contrib.auth import get_user_model
+
+    from gridgov.accounts.models import RoleAssignment
+    from gridgov.accounts.roles import Role
+    from gridgov.places.models import Area, Level
+
+    district = Area.objects.filter(level=Level.DISTRICT).order_by("pk").first()
+    user, made = get_user_model().objects.get_or_create(
+        username="bench_district", defaults={"full_name": "区级基准测试"}
+    )
+    if made:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        RoleAssignment.objects.create(user=user, role=Role.STREET_LEADER, area=district)
+    return user.username
+
+
+def _contained_texts() -> dict[str, list[str]]:
+    """Parts of real names and titles: given names (two characters, which no trigram
+    index can answer and the plain filter scans for), the last three characters of
+    longer names, four characters from inside case titles."""
+    from gridgov.cases.models import Case
+    from gridgov.people.models import Resident
+
+    names = list(Resident.objects.order_by("?").values_list("name", flat=True)[:SAMPLES])
+    titles = list(Case.objects.order_by("?").values_list("title", flat=True)[:SAMPLES])
+    return {
+        "name_2": [n[-2:] for n in names if len(n) >= 3],
+        "name_3": [n[-3:] for n in names if len(n) >= 3],
+        "title": [t[1:5] for t in titles if len(t) >= 5],
+    }
+
+
+@benchmark(
+    "search_contains",
+    floor="http_floor",
+    description="district-wide search inside names (resident list) and case titles",
+)
+def search_contains(ctx: BenchContext):
+    from gridgov.cases.models import Case
+    from gridgov.people.models import Resident
+
+    _ensure_demo()
+    cookie = with_returned_cookies(
+        ctx.server.port, "/people/residents/", _session_cookie(_district_leader())
+    )
+    texts = _contained_texts()
+    # Each kind of text on its page, and on the API, whose JSON has no filter form to
+    # render (a district's grid filter alone offers some 1,600 grids).
+    searches = [
+        (f"{where}{kind}", path, texts[kind])
+        for kind, page, api in (
+            ("name_2", "/people/residents/", "/api/v1/people/residents"),
+            ("name_3", "/people/residents/", "/api/v1/people/residents"),
+            ("title", "/cases/", "/api/v1/cases"),
+        )
+        for where, path in (("", page), ("api_", api))
+        if texts[kind]
+    ]
+
+    def make_request(n: int) -> Request:
+        kind, path, found = searches[n % len(searches)]
+        text = found[(n // len(searches)) % len(found)]
+        return Request("GET", f"{path}?{urlencode({'q': text})}", {"Cookie": cookie}, kind=kind)
+
+    result = load("search_contains", ctx.server.port, make_request=make_request)
+    result.notes["residents"] = Resident.objects.count()
+    result.notes["cases"] = Case.objects.count()
+    return result

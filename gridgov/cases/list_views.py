@@ -3,41 +3,22 @@
 The filters are read by `queries.parse_filters`, the same reader the API and the
 export use, so the three always agree; values that make no sense are ignored. The
 form below only shows the filters back to the user. With hundreds of thousands of
-cases an exact total is the slowest part of the page, so the count stops at
-COUNT_CAP and the page says "10,000+".
+cases an exact total is the slowest part of the page, so it is counted by
+core.pagination.CappedPaginator, which stops at a cap and says "10,000+".
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from gridgov.cases import queries
 from gridgov.cases.exports import EXPORT_ROWS
 from gridgov.cases.forms import CaseFilterForm
+from gridgov.core.pagination import CappedPaginator
 from gridgov.core.permissions import requires
 
 # Twenty rows a page: each row costs about a millisecond to render, and narrowing the
 # filters finds a case faster than paging through them.
 PAGE_SIZE = 20
-COUNT_CAP = 10_000
-
-
-class CappedPaginator(Paginator):
-    """A paginator that counts at most `cap` + 1 rows (`capped` says it stopped);
-    core/_pagination.html then shows "cap+" and no last page."""
-
-    @property
-    def cap(self) -> int:
-        return COUNT_CAP
-
-    @cached_property
-    def count(self):
-        return self.object_list.order_by()[: self.cap + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
 
 
 @requires("cases.view")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gridgov.cases.choices import OPEN_STATUSES, Level, Source, Status
 from gridgov.cases.models import Case, Category
+from gridgov.core.textsearch import contains_q
 
 DUPLICATE_RADIUS_M = 50
 # The days a report-date filter may name: beyond them a day's start in local time
@@ -112,7 +113,7 @@ def filtered_cases(user, filters: CaseFilters, now: dt.datetime | None = None):
         qs = qs.filter(reported_at__lt=end)
     if f.q:
         qs = (
-            qs.filter(Q(number=f.q) | Q(title__contains=f.q))
+            qs.filter(Q(number=f.q) | contains_q(Case, "title", f.q))
             if not f.q.isdigit()
             else qs.filter(number__range=_number_prefix_range(f.q))
         )

@@ -3,15 +3,17 @@
 Each list has a small filter form bound to the query string. A filter that is wrong
 (a grid outside the user's area, a focus group their roles may not see, an unknown
 value) is shown beside its field and left out, never a 500; the other filters apply.
-Pages are 50 rows, with the same small number of queries whatever the table holds.
+Pages are 50 rows, with the same small number of queries whatever the table holds; the
+total is counted only up to a cap (core.pagination), so a district's list says "10,000+".
 """
 
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.pagination import CappedPaginator
 from gridgov.core.permissions import requires
+from gridgov.core.widgets import QuickSelect
 from gridgov.people import queries
 from gridgov.people.choices import HouseholdKind, OrganizationKind, Registration, ResidentStatus
 from gridgov.places.models import Building, BuildingUse
@@ -28,7 +30,10 @@ class ListFilter(forms.Form):
     """Filters of one list; `applied()` gives the valid ones as keyword arguments of the
     matching `queries.*_list` function."""
 
-    grid = forms.ChoiceField(label=_("网格"), required=False, error_messages=IGNORED)
+    # A district-wide scope offers some 1,600 grids: rendered in Python, not per option.
+    grid = forms.ChoiceField(
+        label=_("网格"), required=False, error_messages=IGNORED, widget=QuickSelect
+    )
     q = forms.CharField(label=_("关键字"), required=False, max_length=queries.MAX_TEXT)
 
     def __init__(self, data, user, grids):
@@ -138,7 +143,8 @@ def _list(request, form_class, query, template: str, tab: str, **form_extra):
     grids = queries.visible_grids(request.user)
     form = form_class(request.GET, request.user, grids, **form_extra)
     applied = form.applied()
-    page = Paginator(query(request.user, **applied), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = query(request.user, **applied)
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     grid_names = {g.pk: g.name for g in grids}
     for row in page:  # loads the page's rows once; the template reuses them
         row.grid_name = grid_names.get(row.grid_id, "")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.core.protect import blind_index, normalise
 from gridgov.core.scope import scope_of
+from gridgov.core.textsearch import contains_q
 from gridgov.people.models import FocusGroup, FocusMembership, Household, Organization, Resident
 from gridgov.places.models import Area, Building, Dwelling, Level
 
@@ -330,7 +331,7 @@ def _names(user, text: str) -> Group:
     first = _first(Resident, user, starting, ["name", "id"], resident_rows)
     if len(first) > LIMIT or (first and len(text) > 1):
         return _merge(first)
-    inside = Q(name__contains=text) & ~Q(name__startswith=text)
+    inside = contains_q(Resident, "name", text) & ~Q(name__startswith=text)
     rest = _first(Resident, user, inside, ["name", "id"], resident_rows, LIMIT + 1 - len(first))
     return _merge(first, rest)
 
@@ -455,11 +456,12 @@ def resident_list(user, *, grid=None, focus=None, registration="", status="", q=
 
 
 def name_q(text: str) -> Q:
-    """A name filter for lists: Chinese contains, latin pinyin or initials prefix."""
+    """A name filter for lists: Chinese contains (through the trigram index), latin
+    pinyin or initials prefix."""
     typed = classify(text)
     if typed.kind == "pinyin":
         return prefix_q("name_pinyin", typed.key) | prefix_q("name_initials", typed.key)
-    return Q(name__contains=typed.text)
+    return contains_q(Resident, "name", typed.text)
 
 
 def household_list(user, *, grid=None, kind="", building=None, q=""):

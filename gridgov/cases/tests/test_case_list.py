@@ -12,6 +12,7 @@ from gridgov.accounts.models import Department, DepartmentKind
 from gridgov.cases import actions, exports, list_views
 from gridgov.cases.choices import Level, Source, Status
 from gridgov.cases.models import Case, Category
+from gridgov.core import pagination
 from gridgov.core.models import AuditEntry
 from gridgov.testing import login, make_area
 
@@ -157,7 +158,7 @@ def test_the_form_keeps_what_was_chosen_and_ignores_nonsense(client, dispatcher,
 
 
 def test_the_count_stops_at_a_cap(client, dispatcher, report, monkeypatch):
-    monkeypatch.setattr(list_views, "COUNT_CAP", 2)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
     monkeypatch.setattr(list_views, "PAGE_SIZE", 2)
     for i in range(4):
         report(title=f"案件{i}")

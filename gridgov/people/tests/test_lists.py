@@ -3,7 +3,8 @@ sensitive focus groups, masking, pagination and pinned query counts."""
 
 import pytest
 
-from gridgov.people import queries
+from gridgov.core import pagination
+from gridgov.people import list_views, queries
 from gridgov.testing import WANG_ID, ZHANG_ID, ZHANG_PHONE, login, resident
 
 LISTS = [
@@ -180,3 +181,18 @@ def test_list_query_counts_are_pinned_and_do_not_grow(
         resident(household, f"多{chr(0x4E00 + i)}")
     with django_assert_num_queries(queries_):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", LISTS[:3])  # organizations share the same view code
+def test_the_count_stops_at_a_cap_and_pages_still_go_forward(
+    client, personas, people_base, monkeypatch, url
+):
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+    monkeypatch.setattr(list_views, "PAGE_SIZE", 1)
+    login(client, personas["street_leader"])
+    first = client.get(url)
+    text = first.content.decode()
+    assert first.context["page"].paginator.capped
+    assert "共 1+ 条" in text and "下一页" in text and "末页" not in text
+    second = client.get(url, {"page": 2})  # the cap's extra row, one page further
+    assert second.context["page"].number == 2 and len(second.context["page"]) == 1

@@ -1,0 +1,31 @@
+"""`search_contains` runs end to end on a small demo street, briefly, over real sockets
+(the test's live server standing in for gunicorn): every kind of text is searched
+without errors, as a leader of the whole district."""
+
+import functools
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+
+from gridgov.accounts.models import User
+from gridgov.bench import REGISTRY
+from gridgov.bench import pages as bench
+from gridgov.bench.http import BenchContext
+from gridgov.people.models import Resident
+
+
+def test_it_is_registered_by_the_issues_name():
+    assert REGISTRY["search_contains"].floor == "http_floor"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_searches_names_and_titles_district_wide(live_server, small_demo, monkeypatch):
+    monkeypatch.setattr(bench, "load", functools.partial(bench.load, seconds=0.5, warmup=0.2))
+    ctx = BenchContext()
+    ctx._server = SimpleNamespace(port=urlsplit(live_server.url).port)
+    result = bench.search_contains(ctx)
+    assert result.count > 0 and result.errors == 0
+    assert {"name_2", "name_3", "title", "api_name_3", "api_title"} <= set(result.notes)
+    district_leader = User.objects.get(username="bench_district")
+    assert Resident.objects.visible_to(district_leader).count() == Resident.objects.count()
