@@ -17,6 +17,7 @@ import shapely
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
 
 from gridgov.core.errors import ActionError
 from gridgov.places.geometry import EARTH_RADIUS_M, parse_boundary, round_coverage, to_geojson
@@ -127,7 +128,7 @@ def _inside(points: np.ndarray, region: BaseGeometry) -> np.ndarray:
     if outside.any():
         inner = region.buffer(-0.5) if region.buffer(-0.5).area > 0 else region
         for i in np.flatnonzero(outside):
-            near = shapely.ops.nearest_points(inner, shapely.Point(points[i]))[0]
+            near = nearest_points(inner, shapely.Point(points[i]))[0]
             points[i] = (near.x, near.y)
     return points
 
