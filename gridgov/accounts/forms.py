@@ -55,11 +55,6 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-def show_error(form, exc) -> None:
-    """Put an action's refusal (an ActionError) beside the field it names, or above the form."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 class MarksErrors:
     """Adds Bootstrap's `is-invalid` to a widget whose field has an error, whether the
     form found it or an action refused the value afterwards."""

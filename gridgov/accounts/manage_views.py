@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts import actions, queries
-from gridgov.accounts.forms import AssignRoleForm, ResetPasswordForm, UserCreateForm, show_error
+from gridgov.accounts.forms import AssignRoleForm, ResetPasswordForm, UserCreateForm
 from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 
@@ -47,7 +47,7 @@ def user_create(request):
                 password=data["password"],
             )
         except ActionError as exc:
-            show_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("账号已建立，请为其分配角色。"))
             return redirect("accounts:user_detail", pk=user.pk)
@@ -90,7 +90,7 @@ def user_assign_role(request, pk):
                 request.user, user, data["role"], area=data["area"], department=data["department"]
             )
         except ActionError as exc:
-            show_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("已分配：%(what)s。") % {"what": assignment})
             return redirect("accounts:user_detail", pk=user.pk)
@@ -146,7 +146,7 @@ def user_reset_password(request, pk):
         try:
             actions.reset_password(request.user, user, form.cleaned_data["password"])
         except ActionError as exc:
-            show_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("密码已重置，该用户需用新密码重新登录。"))
             return redirect("accounts:user_detail", pk=user.pk)

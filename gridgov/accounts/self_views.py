@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gridgov.accounts import actions, queries
-from gridgov.accounts.forms import PasswordChangeForm, TokenForm, show_error
+from gridgov.accounts.forms import PasswordChangeForm, TokenForm
 from gridgov.core.errors import ActionError
 
 
@@ -22,7 +22,7 @@ def password_change(request):
         try:
             actions.change_password(request.user, data["old_password"], data["new_password"])
         except ActionError as exc:
-            show_error(form, exc)
+            exc.show_on(form)
         else:
             # The password hash is part of the session's auth hash: keep this login.
             update_session_auth_hash(request, request.user)
@@ -48,7 +48,7 @@ def token_list(request):
             try:
                 token, clear = actions.create_token(request.user, form.cleaned_data["name"])
             except ActionError as exc:
-                show_error(form, exc)
+                exc.show_on(form)
             else:
                 form = TokenForm()
         if clear is None:

@@ -53,10 +53,6 @@ class CategoryImportForm(ImportForm):
     effective = forms.DateField(label=gettext_lazy("生效日期"), widget=date_input())
 
 
-def _add_error(form, exc: ActionError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 # --- import reports ------------------------------------------------------------------
 
 
@@ -132,7 +128,7 @@ def _category_form_page(request, category: Category | None):
             try:
                 saved = actions.save_category(request.user, code, effective=effective, **data)
             except ActionError as exc:
-                _add_error(form, exc)
+                exc.show_on(form)
             else:
                 messages.success(
                     request,
@@ -328,7 +324,7 @@ def reference_calendar_hours(request, year: int):
         try:
             actions.save_work_year(request.user, _year_or_404(year), **form.cleaned_data)
         except ActionError as exc:
-            _add_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("已保存 %(year)d 年的工作时间。") % {"year": year})
             return redirect("cases:reference_calendar_year", year=year)
@@ -346,7 +342,7 @@ def reference_calendar_day_add(request, year: int):
                 raise ActionError(_("日期应在 %(year)d 年内。") % {"year": year}, "date")
             actions.save_special_day(request.user, data["date"], data["kind"], data["name"])
         except ActionError as exc:
-            _add_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("已保存 %(date)s。") % {"date": data["date"].isoformat()})
             return redirect("cases:reference_calendar_year", year=year)

@@ -45,7 +45,7 @@ def _form_page(request, kind: AlertKind | None):
                     request.user, kind, data["name"], data["category_code"]
                 )
         except ActionError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             messages.success(request, _("已保存告警类型“%(name)s”。") % {"name": saved.name})
             return redirect("command:alert_kinds")

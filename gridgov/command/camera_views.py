@@ -215,7 +215,7 @@ def alert_sources(request):
                     request.user, data["name"], data["street"], data["merge_minutes"]
                 )
             except ActionError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                exc.show_on(form)
             else:
                 form = AlertSourceForm(user=request.user)
         if created is None:

@@ -14,6 +14,10 @@ class ActionError(Exception):
         self.field = field
         self.status = status
 
+    def show_on(self, form) -> None:
+        """Put the refusal beside the field it names on `form`, or above the form."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)
+
 
 def check_capability(user, capability: str) -> None:
     """Refuse an action the user's roles do not allow."""

@@ -173,7 +173,7 @@ def application_new(request):
                 ticket=ticket if ticket and ticket.status == TicketStatus.SERVING else None,
             )
         except ActionError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             link = request.build_absolute_uri(reverse("hall:progress", args=[token]))
             messages.success(

@@ -34,7 +34,7 @@ def hall_settings(request):
         try:
             update_hall_settings(request.user, hall, **form.cleaned_data)
         except ActionError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             messages.success(request, _("服务中心设置已保存。"))
             return redirect("hall:settings")

@@ -60,10 +60,6 @@ def _windows(street) -> list[Window]:
     return list(windows.prefetch_related("groups").order_by("number"))
 
 
-def _add_error(form, exc: ActionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def _page(
     request,
     street,
@@ -127,7 +123,7 @@ def group_new(request):
         try:
             group = window_actions.create_group(request.user, street, **form.cleaned_data)
         except ActionError as exc:
-            _add_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("已新增 %(group)s 分组。") % {"group": group})
             return redirect(_setup_url(street))
@@ -143,7 +139,7 @@ def group_edit(request, pk: int):
             try:
                 window_actions.rename_group(request.user, group, form.cleaned_data["name"])
             except ActionError as exc:
-                _add_error(form, exc)
+                exc.show_on(form)
             else:
                 messages.success(request, _("已保存 %(letter)s 分组。") % {"letter": group.letter})
                 return redirect(_setup_url(street))
@@ -170,7 +166,7 @@ def window_new(request):
         try:
             window = window_actions.create_window(request.user, street, **form.cleaned_data)
         except ActionError as exc:
-            _add_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("已新增%(window)s。") % {"window": window})
             return redirect(_setup_url(street))
@@ -192,7 +188,7 @@ def window_edit(request, pk: int):
                     request.user, window, data["groups"], data["is_pickup"]
                 )
             except ActionError as exc:
-                _add_error(form, exc)
+                exc.show_on(form)
             else:
                 messages.success(request, _("已保存%(window)s。") % {"window": window})
                 return redirect(_setup_url(street))

@@ -149,7 +149,7 @@ def partition_community(request, code: str):
                 fresh=data["fresh"],
             )
         except ActionError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             return redirect("places:layout_detail", pk=layout.pk)
     history = list(
