@@ -349,18 +349,14 @@ def _verify(step: Step) -> None:
     step.case.verify_due_at = None
 
 
-def _resolve_or_handle(step: Step) -> None:
-    _finish_handling(step)
-
-
 EFFECTS = {
     "accept": _accept,
     "dispatch": _dispatch,
     "reject": _reject,
     "merge": _merge,
     "escalate": _escalate,
-    "resolve": _resolve_or_handle,
-    "handle": _resolve_or_handle,
+    "resolve": _finish_handling,
+    "handle": _finish_handling,
     "start": _start,
     "return": _return,
     "request_extension": _request_extension,

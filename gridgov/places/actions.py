@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.protect import protect
-from gridgov.core.spreadsheets import ImportRejected, RowProblem
+from gridgov.core.spreadsheets import ImportRejected, RowProblem, cell_text
 from gridgov.places.codes import check_code, level_for_code
 from gridgov.places.geometry import area_m2, lies_within, parse_boundary, to_geojson
 from gridgov.places.models import CODE_LENGTH, PARENT_LEVEL, Area, Building, Dwelling, Level
@@ -121,10 +121,9 @@ class ImportResult:
 
 
 def _cell_text(value) -> str:
-    """A code typed in a spreadsheet arrives as a number; "440105.0" is still 440105."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value if value is not None else "").strip()
+    """A code in a GeoJSON property may arrive as a number; "440105.0" is still 440105
+    (sheets' rows are read so already)."""
+    return cell_text(int(value) if isinstance(value, float) and value.is_integer() else value)
 
 
 def _row_boundary(value):

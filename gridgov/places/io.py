@@ -23,7 +23,6 @@ from gridgov.core.spreadsheets import (
     read_limited,
     xlsx_response,
 )
-from gridgov.core.uploads import problems_response
 from gridgov.places.models import Level
 
 GEOJSON_SUFFIXES = (".geojson", ".json")
@@ -167,8 +166,3 @@ def areas_xlsx_response(filename: str, areas):
 
 def write_xlsx(areas) -> bytes:
     return areas_xlsx_response("areas.xlsx", areas).content
-
-
-def problems_xlsx(problems) -> bytes:
-    """The row-by-row report of a refused import as a sheet (行, 列, 问题)."""
-    return problems_response("import-problems.xlsx", problems, column_label, values=False).content

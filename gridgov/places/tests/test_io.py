@@ -13,6 +13,7 @@ from gridgov.accounts.models import Department, RoleAssignment
 from gridgov.accounts.roles import Role
 from gridgov.core.models import AuditEntry
 from gridgov.core.spreadsheets import ImportRejected
+from gridgov.core.uploads import problems_response
 from gridgov.places import io as area_io
 from gridgov.places.actions import import_areas
 from gridgov.places.geometry import parse_boundary, to_geojson
@@ -247,7 +248,10 @@ def test_write_xlsx_neutralises_formulas_in_names(tree):
 def test_problems_xlsx_lists_row_column_and_problem(personas):
     with pytest.raises(ImportRejected) as refused:
         import_file(personas["system_admin"], geojson_bytes(_bad_features()), "a.geojson")
-    sheet = read_sheet(area_io.problems_xlsx(refused.value.problems))
+    report = problems_response(
+        "import-problems.xlsx", refused.value.problems, area_io.column_label, values=False
+    )
+    sheet = read_sheet(report.content)
     assert sheet[0] == ("行", "列", "问题")
     assert sheet[1][:2] == (2, "代码")
     assert sheet[2][:2] == (3, "边界")
