@@ -404,6 +404,13 @@ def create_focus_group(actor, **fields) -> FocusGroup:
     return group
 
 
+def _stored(group: FocusGroup, name: str):
+    """A stored field as the rules clean it: roles as a sorted set (older rows, the
+    demo's among them, keep them in any order)."""
+    value = getattr(group, name)
+    return sorted(set(value)) if name == "visible_roles" else value
+
+
 def update_focus_group(actor, group: FocusGroup, **fields) -> FocusGroup:
     """Change a group's name, visibility, detail fields or order (its code stays: sheets
     and residents' tags name it). A change of who sees it is audited under its own
@@ -412,7 +419,7 @@ def update_focus_group(actor, group: FocusGroup, **fields) -> FocusGroup:
     values = _clean_focus_group({**fields, "code": group.code})
     with transaction.atomic():
         group = FocusGroup.objects.select_for_update().get(pk=group.pk)
-        changed = [name for name, value in values.items() if getattr(group, name) != value]
+        changed = [name for name, value in values.items() if _stored(group, name) != value]
         if not changed:
             return group
         before = _focus_group_snapshot(group)

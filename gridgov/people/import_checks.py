@@ -139,11 +139,9 @@ class Plan:
             return True
         if self.grids is None:
             self.grids = {}
-            for pk, name, code in Area.objects.filter(level=Level.GRID).values_list(
-                "id", "name", "code"
-            ):
-                shown = f"{name}（{code}）"
-                self.grids[pk] = (shown, {norm(name), norm(code), norm(shown)})
+            for grid in Area.objects.filter(level=Level.GRID).only("name", "code"):
+                shown = str(grid)  # as the exports write it
+                self.grids[grid.pk] = (shown, {norm(grid.name), norm(grid.code), norm(shown)})
         shown, names = self.grids.get(placed.grid_id, ("", set()))
         if norm(typed) in names:
             return True

@@ -167,7 +167,7 @@ class ResidentPlan(Plan):
                 found, resident = self.match(row, seen, person, "name", stored)
             if not found or not ok or household is None:
                 continue
-            if "grid" in self.columns and not self.grid_agrees(row, household, "household_number"):
+            if not self.grid_agrees(row, household, "household_number"):
                 continue
             if resident is None:
                 self.plan_new_resident(values, household)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
-from gridgov.core.spreadsheets import ImportRejected, file_problem
+from gridgov.core.spreadsheets import ImportRejected
 from gridgov.people.import_columns import KINDS, Sheet
 from gridgov.people.import_households import HouseholdPlan, ResidentPlan
 from gridgov.people.import_places import BuildingPlan, DwellingPlan, OrganizationPlan
@@ -68,8 +68,6 @@ def import_sheet(actor, sheet: Sheet, *, dry_run: bool = False) -> ImportResult:
     importing the same file twice creates nothing the second time.
     """
     check_capability(actor, CAPABILITY)
-    if not sheet.rows:
-        raise file_problem(_("表格里没有数据行。"))
     plan = PLANS[sheet.kind.name](actor, sheet)
     plan.check()
     if plan.problems:

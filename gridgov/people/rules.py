@@ -133,7 +133,7 @@ class Checker:
             return None
         try:
             number = int(float(value))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # "1e999" overflows
             self.fail(field, _("应为整数。"))
             number = None
         if number is not None and not (minimum <= number <= maximum):

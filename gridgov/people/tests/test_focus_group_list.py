@@ -74,6 +74,18 @@ def test_a_rename_is_an_ordinary_update_and_no_change_writes_nothing(street_staf
     assert (row.before["name"], row.after["name"]) == ("残疾人", "持证残疾人")
 
 
+def test_roles_stored_in_another_order_are_no_change(street_staff, disabled):
+    """The demo stores its groups' roles unsorted; saving one as it is writes nothing."""
+    FocusGroup.objects.filter(pk=disabled.pk).update(
+        visible_roles=[Role.STREET_STAFF, Role.COMMUNITY_STAFF]
+    )
+    disabled.refresh_from_db()
+    fields = {f: getattr(disabled, f) for f in ("name", "sensitivity", "detail_fields", "sort")}
+    roles = [Role.COMMUNITY_STAFF, Role.STREET_STAFF]
+    actions.update_focus_group(street_staff, disabled, **fields, visible_roles=roles)
+    assert not AuditEntry.objects.exists()
+
+
 def test_the_code_stays_what_it_was(street_staff, disabled):
     fields = {name: getattr(disabled, name) for name in actions.FOCUS_GROUP_FIELDS}
     actions.update_focus_group(street_staff, disabled, **{**fields, "code": "other"})
@@ -104,6 +116,7 @@ def test_deactivating_keeps_the_group_and_is_audited(street_staff, disabled):
         ({"detail_fields": [str(n) for n in range(11)]}, "detail_fields", "最多 10 项"),
         ({"detail_fields": [{"key": "no"}]}, "detail_fields", "简短的文字"),
         ({"sort": "-1"}, "sort", "应在 0 到 32767 之间"),
+        ({"sort": "1e999"}, "sort", "应为整数"),
     ],
 )
 def test_wrong_values_are_refused_beside_their_field(
