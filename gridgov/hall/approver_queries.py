@@ -35,7 +35,11 @@ def routed_to(user) -> Q:
     routed = ApproverAssignment.objects.filter(
         Q(item_id=OuterRef("item_id")) | Q(item__isnull=True, theme=OuterRef("item__theme")),
         street_id=OuterRef("street_id"),
+        # The approver as `street_approvers` knows them: one who left the role keeps
+        # no application from the others.
         approver__is_active=True,
+        approver__role_assignments__role=Role.HALL_APPROVER,
+        approver__role_assignments__area_id=OuterRef("street_id"),
     )
     return Q(Exists(routed.filter(approver=user))) | ~Q(Exists(routed))
 

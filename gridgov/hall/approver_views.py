@@ -51,6 +51,7 @@ def approvers(request):
         return redirect("hall:approvers")
     assignments = (
         ApproverAssignment.objects.visible_to(request.user)
+        .filter(street_id=street_id)
         .select_related("approver", "item")
         .order_by("theme", "item__code")
     )
@@ -62,8 +63,8 @@ def approvers(request):
     return render(request, "hall/approvers.html", context)
 
 
-@require_POST
 @requires(MANAGE)
+@require_POST
 def approver_remove(request, pk: int):
     assignment = ApproverAssignment.objects.visible_to(request.user).filter(pk=pk).first()
     if assignment is None:

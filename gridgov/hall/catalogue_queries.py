@@ -156,6 +156,13 @@ def managed_street(streets: list[Area], code: str | None) -> Area:
     raise Http404
 
 
+def managed(user, code: str | None) -> tuple[Area, list[Area]]:
+    """(the street `?street=` names among the user's, all the user's streets); 404 when
+    it names none of theirs."""
+    streets = managed_streets(user)
+    return managed_street(streets, code), streets
+
+
 def managed_items(user, street: Area, status: str, q: str | None):
     """(the street's items matching `q` with the given status, counts by status). Staff
     see drafts and withdrawn items too; the street must be one of the user's."""

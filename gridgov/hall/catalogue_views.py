@@ -9,7 +9,6 @@ of another street is a 404. A refused import shows its row-by-row report, kept i
 session under a random id so it can be downloaded without a new upload.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -29,6 +28,7 @@ from gridgov.core.uploads import (
 )
 from gridgov.hall import catalogue_actions, catalogue_io
 from gridgov.hall import catalogue_queries as queries
+from gridgov.hall.forms import ItemAliasesForm
 from gridgov.hall.models import ItemStatus, ServiceItem, Theme
 
 CAPABILITY = "hall.manage"
@@ -104,13 +104,6 @@ def item_detail(request, code: str):
 # --- street staff ------------------------------------------------------------------------
 
 
-def _managed(request):
-    """(the street being kept, all the user's streets); 404 when `?street=` names none
-    of theirs."""
-    streets = queries.managed_streets(request.user)
-    return queries.managed_street(streets, request.GET.get("street")), streets
-
-
 def _list_url(street, params=None) -> str:
     return (
         f"{reverse('hall:catalogue_manage')}?{urlencode({'street': street.code, **(params or {})})}"
@@ -119,7 +112,7 @@ def _list_url(street, params=None) -> str:
 
 @requires(CAPABILITY)
 def manage_items(request):
-    street, streets = _managed(request)
+    street, streets = queries.managed(request.user, request.GET.get("street"))
     status = request.GET.get("status", "")
     if status not in ItemStatus.values:
         status = ""
@@ -164,12 +157,6 @@ def item_status(request, pk: int):
     return redirect(_list_url(item.street))
 
 
-class ItemAliasesForm(forms.ModelForm):
-    class Meta:
-        model = ServiceItem
-        fields = ("aliases",)
-
-
 @requires(CAPABILITY)
 def manage_item(request, pk: int):
     """An item's page for street staff: what residents call it, which the public
@@ -190,7 +177,7 @@ def manage_item(request, pk: int):
 
 @requires(CAPABILITY)
 def manage_export(request):
-    street, _streets = _managed(request)
+    street, _streets = queries.managed(request.user, request.GET.get("street"))
     items = ServiceItem.objects.visible_to(request.user).filter(street=street)
     status = request.GET.get("status", "")
     if status in ItemStatus.values:
@@ -200,7 +187,7 @@ def manage_export(request):
 
 @requires(CAPABILITY)
 def manage_import(request):
-    street, streets = _managed(request)
+    street, streets = queries.managed(request.user, request.GET.get("street"))
 
     def run(upload, data) -> str:
         rows = catalogue_io.read_catalogue(upload, upload.name)

@@ -1,11 +1,12 @@
-"""Forms of the hall's window setup page: a window group and a window. They check what
-was typed and keep it; the rules (unique letter and number, the street's own groups)
-are the actions' (`window_actions`), whose refusals the page puts on the field."""
+"""Forms of the hall's staff pages: a window group and a window on the setup page, an
+item's aliases. They check what was typed and keep it; the rules (unique letter and
+number, the street's own groups) are the actions' (`window_actions`), whose refusals
+the page puts on the field."""
 
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from gridgov.hall.models import WindowGroup
+from gridgov.hall.models import ServiceItem, WindowGroup
 from gridgov.hall.window_actions import MAX_WINDOW_NUMBER
 
 _INTEGER = gettext_lazy("请填写整数。")
@@ -84,3 +85,11 @@ class WindowForm(forms.Form):
 
     def clean_groups(self) -> list[WindowGroup]:
         return [self.by_pk[pk] for pk in self.cleaned_data["groups"]]
+
+
+class ItemAliasesForm(forms.ModelForm):
+    """What residents call an item, besides its name."""
+
+    class Meta:
+        model = ServiceItem
+        fields = ("aliases",)

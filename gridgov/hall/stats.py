@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gridgov.hall.models import (
     Application,
@@ -163,7 +163,8 @@ def figures(street_id: int, start, end, by: str) -> tuple[Figures, list[tuple[st
             # ticket) is a row of its own, so the rows add up to the totals.
             if group is not None or any(row.values()):
                 rows.setdefault(group, Figures()).add(row)
-    labels = _labels(by, rows) | {None: _("未记录")}
+    # Lazy: the figures are cached for every language alike.
+    labels = _labels(by, rows) | {None: gettext_lazy("未记录")}
     ordered = sorted(
         rows.items(), key=lambda kv: (kv[0] is None, -kv[1].served, -kv[1].received, kv[0] or 0)
     )

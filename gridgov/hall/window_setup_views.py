@@ -23,7 +23,7 @@ from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.scope import get_visible_or_404
 from gridgov.hall import window_actions
-from gridgov.hall.catalogue_queries import managed_street, managed_streets
+from gridgov.hall.catalogue_queries import managed, managed_streets
 from gridgov.hall.forms import WindowForm, WindowGroupForm
 from gridgov.hall.models import Window, WindowGroup
 
@@ -32,13 +32,6 @@ CAPABILITY = window_actions.CAPABILITY
 
 def _setup_url(street) -> str:
     return f"{reverse('hall:window_setup')}?{urlencode({'street': street.code})}"
-
-
-def _managed(request):
-    """(the street being set up, all the user's streets); 404 when `?street=` names none
-    of theirs."""
-    streets = managed_streets(request.user)
-    return managed_street(streets, request.GET.get("street")), streets
 
 
 def _record(request, model, pk: int):
@@ -107,7 +100,7 @@ def _delete(request, model, pk: int, delete) -> HttpResponseRedirect:
 
 @requires(CAPABILITY)
 def window_setup(request):
-    street, streets = _managed(request)
+    street, streets = managed(request.user, request.GET.get("street"))
     return _page(request, street, streets)
 
 
@@ -117,7 +110,7 @@ def window_setup(request):
 @requires(CAPABILITY)
 @require_POST
 def group_new(request):
-    street, streets = _managed(request)
+    street, streets = managed(request.user, request.GET.get("street"))
     form = WindowGroupForm(request.POST)
     if form.is_valid():
         try:
@@ -159,7 +152,7 @@ def group_delete(request, pk: int):
 @requires(CAPABILITY)
 @require_POST
 def window_new(request):
-    street, streets = _managed(request)
+    street, streets = managed(request.user, request.GET.get("street"))
     groups = _groups(street)
     form = WindowForm(request.POST, groups=groups)
     if form.is_valid():

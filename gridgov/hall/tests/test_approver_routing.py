@@ -151,3 +151,21 @@ def test_approvers_and_clerks_may_not_open_the_routing_page(client, hall, routin
     for user in (routing["first"], hall["clerk"]):
         login(client, user)
         assert client.get("/hall/approvers/").status_code == 403
+
+
+def test_an_approver_who_left_the_role_keeps_no_application_from_the_others(
+    client, hall, routing
+):
+    """Moved to the front desk, the second approver's assignment no longer routes the
+    allowance item to them: every approver of the street gets it again."""
+    routing["second"].role_assignments.update(role=Role.HALL_CLERK)
+    assert _listed(client, routing["first"], routing) == ITEMS
+
+
+def test_another_streets_staff_see_nothing_of_this_streets_routing(client, hall, routing, tree):
+    login(client, make_user("staff9", Role.STREET_STAFF, tree["other_street"]))
+    page = client.get("/hall/approvers/").content.decode()
+    assert routing["first"].full_name not in page
+    assignment = ApproverAssignment.objects.first()
+    assert client.post(f"/hall/approvers/{assignment.pk}/remove/").status_code == 404
+    assert ApproverAssignment.objects.filter(pk=assignment.pk).exists()
