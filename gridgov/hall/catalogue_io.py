@@ -153,7 +153,6 @@ SHEETS = {
     ITEMS: SheetPlan(ITEM_COLUMNS, MAX_ITEMS, SHEET_TITLES[ITEMS]),
     MATERIALS: SheetPlan(MATERIAL_COLUMNS, MAX_MATERIALS, SHEET_TITLES[MATERIALS]),
 }
-COLUMNS = {ITEMS: ITEM_COLUMNS, MATERIALS: MATERIAL_COLUMNS}
 # The fields an import sets on an item (besides code and street).
 FIELDS = (
     *("name", "aliases", "theme", "department", "legal_basis", "authority", "conditions"),
@@ -352,7 +351,7 @@ def _checked(sheet: str, rows: list[dict], check, code_of, problems: list) -> li
             code = code_of(row)
         except RowError as exc:
             row_problems.insert(0, exc)
-        problems += [SHEETS[sheet].problem(row, exc, f"{sheet}:") for exc in row_problems]
+        problems += [SHEETS[sheet].problem(row, exc, column_key(sheet, "")) for exc in row_problems]
         if not row_problems:
             good.append((code, values))
     return good
@@ -372,7 +371,7 @@ def check_catalogue(street, rows: CatalogueRows) -> CatalogueSheet:
         for code, values in _checked(MATERIALS, rows.materials, _material, material_code, problems):
             materials[code].append(values)
     if problems:
-        order = {column_key(s, c.key): i for s in COLUMNS for i, c in enumerate(COLUMNS[s])}
+        order = {column_key(s, k): i for s, plan in SHEETS.items() for k, i in plan.order().items()}
         problems.sort(
             key=lambda p: (p.column.startswith(MATERIALS), p.row, order.get(p.column, 99))
         )
@@ -465,7 +464,7 @@ def catalogue_xlsx(items) -> bytes:
     bold = Font(bold=True)
     for sheet, rows in ((ITEMS, item_rows(items)), (MATERIALS, material_rows(materials))):
         worksheet = workbook.create_sheet(title=str(SHEET_TITLES[sheet]))
-        _append(worksheet, [str(c.label) for c in COLUMNS[sheet]], bold)
+        _append(worksheet, [str(c.label) for c in SHEETS[sheet].columns], bold)
         for row in rows:
             _append(worksheet, row)
     buffer = io.BytesIO()

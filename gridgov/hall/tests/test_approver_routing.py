@@ -153,9 +153,7 @@ def test_approvers_and_clerks_may_not_open_the_routing_page(client, hall, routin
         assert client.get("/hall/approvers/").status_code == 403
 
 
-def test_an_approver_who_left_the_role_keeps_no_application_from_the_others(
-    client, hall, routing
-):
+def test_an_approver_who_left_the_role_keeps_no_application_from_the_others(client, hall, routing):
     """Moved to the front desk, the second approver's assignment no longer routes the
     allowance item to them: every approver of the street gets it again."""
     routing["second"].role_assignments.update(role=Role.HALL_CLERK)
