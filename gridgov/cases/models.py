@@ -227,12 +227,7 @@ def case_scope_q(user, prefix: str = "", within: Q | None = None, rare: bool = F
     scope = scope_of(user)
     branches = [
         Q(**{f"{prefix}{name}_id__in": ids})
-        for name, ids in (
-            ("street", scope.street_ids),
-            ("community", scope.community_ids),
-            ("grid", scope.grid_ids),
-            ("department", scope.department_ids),
-        )
+        for name, ids in (*scope.areas, ("department", scope.department_ids))
         if ids
     ]
     if may_verify(user):

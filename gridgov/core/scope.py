@@ -28,6 +28,15 @@ class Scope:
     department_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
+    def areas(self) -> tuple[tuple[str, frozenset[int]], ...]:
+        """The areas held, by the level whose id column records carry them."""
+        return (
+            ("street", self.street_ids),
+            ("community", self.community_ids),
+            ("grid", self.grid_ids),
+        )
+
+    @property
     def sees_personal_data(self) -> bool:
         return bool(self.street_ids or self.community_ids or self.grid_ids)
 
@@ -56,14 +65,10 @@ def scope_q(user, prefix: str = "") -> Q:
 
     `prefix` reaches the ids through a relation, e.g. `prefix="household__"`.
     """
-    scope = scope_of(user)
     q = Q(pk__in=[])
-    if scope.street_ids:
-        q |= Q(**{f"{prefix}street_id__in": scope.street_ids})
-    if scope.community_ids:
-        q |= Q(**{f"{prefix}community_id__in": scope.community_ids})
-    if scope.grid_ids:
-        q |= Q(**{f"{prefix}grid_id__in": scope.grid_ids})
+    for level, ids in scope_of(user).areas:
+        if ids:
+            q |= Q(**{f"{prefix}{level}_id__in": ids})
     return q
 
 
