@@ -9,7 +9,7 @@ cannot take.
 """
 
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.parser import Parser as NinjaParser
 
+from gridgov.core import pagination as capped
 from gridgov.core.errors import ActionError
 
 logger = logging.getLogger(__name__)
@@ -43,11 +44,30 @@ MAX_PAGE = 1_000_000
 class Paging(PageNumberPagination):
     """Ninja's page-number paging with its numbers bounded: past MAX_PAGE is a 422
     (unbounded, a huge page overflows the query's OFFSET); a `page_size` above the
-    list's own size is cut to it, as before."""
+    list's own size is cut to it, as before.
+
+    The total is counted as the list pages count it (core.pagination): up to COUNT_CAP,
+    beyond which `count` is COUNT_CAP + 1 and `capped` is true, so that a district-wide
+    list does not read a million rows to say how many there are."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
         page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description=f"匹配的条数；超过 {capped.COUNT_CAP} 时为 {capped.COUNT_CAP + 1}"
+        )
+        capped: bool = Field(description=f"匹配的条数超过 {capped.COUNT_CAP}，count 不是确数")
+
+    def _items_count(self, queryset) -> int:
+        return capped.capped_count(queryset)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["capped"] = page["count"] > capped.COUNT_CAP
+        return page
 
 
 class Parser(NinjaParser):

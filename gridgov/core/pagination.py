@@ -13,6 +13,13 @@ from django.utils.functional import cached_property
 COUNT_CAP = 10_000
 
 
+def capped_count(rows) -> int:
+    """How many rows a queryset (or a list) holds, counted up to COUNT_CAP + 1."""
+    if isinstance(rows, list | tuple):
+        return min(len(rows), COUNT_CAP + 1)
+    return rows.order_by()[: COUNT_CAP + 1].count()
+
+
 class CappedPaginator(Paginator):
     """A paginator that counts at most `cap` + 1 rows; `capped` says it stopped there."""
 
@@ -22,7 +29,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by()[: self.cap + 1].count()
+        return capped_count(self.object_list)
 
     @property
     def capped(self) -> bool:

@@ -6,21 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_list_and_nearby_indexes'),
+        ("cases", "0003_list_and_nearby_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='verifier',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='核实网格员'),
+            model_name="case",
+            name="verifier",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="核实网格员",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='verify_due_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='核实时限'),
+            model_name="case",
+            name="verify_due_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="核实时限"),
         ),
     ]

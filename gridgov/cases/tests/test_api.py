@@ -442,3 +442,17 @@ def test_an_extension_request_and_its_approval(client, personas, dispatcher, dep
     login(client, dispatcher)
     body = post(client, f"/{case.pk}/actions/approve_extension", {"version": body["version"]})
     assert body.json()["extension_count"] == 1
+
+
+def test_a_long_list_counts_up_to_the_cap(client, dispatcher, report, monkeypatch):
+    """A district-wide list does not count a million rows: beyond the cap the API says
+    so instead of giving an exact total."""
+    from gridgov.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    for i in range(4):
+        report(actor=dispatcher, title=f"井盖{i}", **IN_G3)
+    body = login(client, dispatcher).get(API).json()
+    assert body["count"] == 3 and body["capped"] is True and len(body["items"]) == 4
+    body = client.get(API, {"q": "井盖1"}).json()
+    assert body["count"] == 1 and body["capped"] is False

@@ -10,6 +10,7 @@ from gridgov.core.textsearch import contains_q
 
 TITLES = ["幸福里路灯不亮", "路灯杆倾斜", "垃圾堆放", "井盖缺失 No.3", "no.3 楼道堆物"]
 TERMS = ["灯", "路灯", "路灯不", "灯不亮", "垃圾堆放", "堆", "No.", "no.3", "井盖缺失 N", "亮灯"]
+TERMS += ["NO", "o.", "3 ", "杆倾", "斜", "井盖", "失 "]
 
 
 @pytest.fixture
@@ -36,3 +37,6 @@ def test_the_list_filter_finds_titles_and_numbers(titled, dispatcher):
     Case.objects.filter(pk=retitled.pk).update(title="路面塌陷")
     found = queries.filtered_cases(dispatcher, queries.CaseFilters(q="路面塌"))
     assert [c.pk for c in found] == [retitled.pk]
+    found = queries.filtered_cases(dispatcher, queries.CaseFilters(q="塌陷"))
+    assert [c.pk for c in found] == [retitled.pk]
+    assert not queries.filtered_cases(dispatcher, queries.CaseFilters(q="不亮")).exists()
