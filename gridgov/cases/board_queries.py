@@ -19,9 +19,7 @@ from gridgov.accounts.models import Department
 from gridgov.accounts.roles import Role
 from gridgov.cases.choices import OPEN_STATUSES, Level, Status
 from gridgov.cases.models import Case, Category
-from gridgov.core.scope import area_path_q, scope_of
-from gridgov.places.models import Area
-from gridgov.places.models import Level as AreaLevel
+from gridgov.core.scope import scope_of
 
 SECTION_ROWS = 50
 RECENT_DAYS = 30
@@ -144,19 +142,6 @@ def recently_handled(user, now: dt.datetime | None = None) -> list[Case]:
 
 
 # -- the choices of the case list's filters -------------------------------------------------
-
-
-def filter_areas(user) -> tuple[list[Area], list[Area]]:
-    """(communities, grids) the user may filter on: the area tree they may browse."""
-    areas = (
-        Area.objects.filter(area_path_q(user), level__in=(AreaLevel.COMMUNITY, AreaLevel.GRID))
-        .only("id", "code", "name", "level", "parent_id")
-        .order_by("code")
-    )
-    communities, grids = [], []
-    for area in areas:
-        (communities if area.level == AreaLevel.COMMUNITY else grids).append(area)
-    return communities, grids
 
 
 def category_choices() -> list[tuple[str, str]]:

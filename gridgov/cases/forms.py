@@ -22,6 +22,7 @@ from gridgov.cases.workflow import TRANSITIONS
 from gridgov.cases.worktime import Unit
 from gridgov.core.widgets import QuickSelect
 from gridgov.people.rules import Checker
+from gridgov.places.queries import filter_areas
 
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
@@ -382,7 +383,7 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, data, user):
         super().__init__(data)
-        communities, grids = board_queries.filter_areas(user)
+        communities, grids = filter_areas(user)
         names = {c.pk: c.name for c in communities}
         by_community = {}
         for grid in grids:

@@ -30,7 +30,7 @@ from gridgov.core.errors import ActionError
 from gridgov.core.permissions import requires
 from gridgov.core.scope import street_q
 from gridgov.core.uploads import ImportReports, run_import
-from gridgov.places.models import Area, Level
+from gridgov.places.queries import filter_areas
 
 CAPABILITY = "command.cameras"
 PAGE_SIZE = 50
@@ -76,19 +76,6 @@ def camera_filters(user, params):
     return cameras, status if status in CameraStatus.values else ""
 
 
-def _filter_areas(user) -> tuple[list[Area], list[Area]]:
-    areas = (
-        Area.objects.visible_to(user)
-        .filter(level__in=(Level.COMMUNITY, Level.GRID))
-        .only("id", "code", "name", "level", "parent_id")
-        .order_by("code")
-    )
-    communities, grids = [], []
-    for area in areas:
-        (communities if area.level == Level.COMMUNITY else grids).append(area)
-    return communities, grids
-
-
 def ago(moment: dt.datetime | None, now: dt.datetime) -> str:
     """A heartbeat's age as people say it: 刚刚, 5 分钟前, 3 小时前, 2 天前."""
     if moment is None:
@@ -132,7 +119,7 @@ def camera_list(request):
         camera.stale = camera.status == CameraStatus.ONLINE and (
             camera.last_heartbeat_at is None or now - camera.last_heartbeat_at > STALE_AFTER
         )
-    communities, grids = _filter_areas(request.user)
+    communities, grids = filter_areas(request.user)
     statuses = [
         {"value": value, "label": label, "count": counts[value]}
         for value, label in CameraStatus.choices

@@ -87,7 +87,8 @@ def _grid_workers(street: Area, names: NameMaker, rng: random.Random) -> None:
     )
     for grid in grids.exclude(pk__in=staffed):
         name = names.full(rng.random() < 0.45)
-        _new_account(f"gw{grid.code[-6:]}", name, Role.GRID_WORKER, area=grid)
+        # Street, community and grid digits: unique in a district of many streets.
+        _new_account(f"gw{grid.code[-9:]}", name, Role.GRID_WORKER, area=grid)
 
 
 def _department_staff(names: NameMaker, rng: random.Random) -> None:

@@ -14,6 +14,7 @@ on the (street, name_initials), (street, name_pinyin) and (street, name) indexes
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
@@ -102,7 +103,16 @@ def focus_prefetch(groups) -> Prefetch:
 # --- grids --------------------------------------------------------------------------
 
 
-def visible_grids(user) -> list[Area]:
+class GridRef(NamedTuple):
+    """A grid as filters and list rows name it (a district offers some 1,600: plain
+    tuples, not model instances)."""
+
+    pk: int
+    code: str
+    name: str
+
+
+def visible_grids(user) -> list[GridRef]:
     """The grids whose records the user sees (the scope's ids, not the area tree they
     may browse), for filters and for naming a row's grid."""
     if not can_view(user):
@@ -113,11 +123,8 @@ def visible_grids(user) -> list[Area]:
         | Q(parent_id__in=scope.community_ids)
         | Q(parent__parent_id__in=scope.street_ids)
     )
-    return list(
-        Area.objects.filter(inside, level=Level.GRID)
-        .only("id", "code", "name", "path")
-        .order_by("code")
-    )
+    rows = Area.objects.filter(inside, level=Level.GRID).order_by("code")
+    return [GridRef(*row) for row in rows.values_list("id", "code", "name")]
 
 
 # --- what was typed -----------------------------------------------------------------
