@@ -59,16 +59,13 @@ def case_report(ctx: BenchContext):
     return load("case_report", ctx.server.port, make_request=report_requests(), expect=201)
 
 
-@benchmark("case_list", floor="http_floor", description="the filtered case list (dispatcher)")
-def case_list(ctx: BenchContext):
-    from gridgov.cases.models import Case
-    from gridgov.places.models import Area, Level
+def _list_requests(headers: dict, areas, numbers: list[str]):
+    """The case list's first pages under each kind of filter a dispatcher uses, in turn,
+    over the communities and grids of `areas` (a queryset of areas in scope)."""
+    from gridgov.places.models import Level
 
-    _ensure_demo()
-    headers = {"Cookie": _dispatcher_cookie(ctx)}
-    grids = list(Area.objects.filter(level=Level.GRID).values_list("pk", flat=True)[:79])
-    communities = list(Area.objects.filter(level=Level.COMMUNITY).values_list("pk", flat=True))
-    numbers = list(Case.objects.order_by("?").values_list("number", flat=True)[:50])
+    grids = list(areas.filter(level=Level.GRID).values_list("pk", flat=True)[:79])
+    communities = list(areas.filter(level=Level.COMMUNITY).values_list("pk", flat=True)[:79])
     filters = [
         ("all", lambda n: {}),
         ("open", lambda n: {"open": "1"}),
@@ -86,7 +83,46 @@ def case_list(ctx: BenchContext):
         kind, params = filters[n % len(filters)]
         return Request("GET", f"/cases/?{urlencode(params(n // len(filters)))}", headers, kind=kind)
 
+    return make_request
+
+
+@benchmark("case_list", floor="http_floor", description="the filtered case list (dispatcher)")
+def case_list(ctx: BenchContext):
+    from gridgov.accounts.models import User
+    from gridgov.cases.models import Case
+    from gridgov.places.models import Area
+
+    _ensure_demo()
+    dispatcher = User.objects.get(username="dispatcher")
+    numbers = list(
+        Case.objects.visible_to(dispatcher).order_by("?").values_list("number", flat=True)[:50]
+    )
+    make_request = _list_requests(
+        {"Cookie": _dispatcher_cookie(ctx)}, Area.objects.visible_to(dispatcher), numbers
+    )
     result = load("case_list", ctx.server.port, make_request=make_request)
+    result.notes["cases"] = Case.objects.count()
+    return result
+
+
+@benchmark(
+    "case_list_district",
+    floor="http_floor",
+    description="the case list's first pages for a leader of the whole district",
+)
+def case_list_district(ctx: BenchContext):
+    """The same filters as `case_list`, for a district-wide scope: what the capped count
+    and the filter bar cost at `gridgov demo --scale 20` (1,580 grids, every street's
+    cases)."""
+    from gridgov.bench.pages import _district_leader
+    from gridgov.cases.models import Case
+    from gridgov.places.models import Area
+
+    _ensure_demo()
+    cookie = with_returned_cookies(ctx.server.port, "/cases/", _session_cookie(_district_leader()))
+    numbers = list(Case.objects.order_by("?").values_list("number", flat=True)[:50])
+    make_request = _list_requests({"Cookie": cookie}, Area.objects.all(), numbers)
+    result = load("case_list_district", ctx.server.port, make_request=make_request)
     result.notes["cases"] = Case.objects.count()
     return result
 
