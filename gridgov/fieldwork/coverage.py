@@ -36,6 +36,7 @@ OFF_GRID_NOTE_MINUTES = 30.0  # more than this off the grid in one patrol is not
 MAX_ACCURACY_M = 50.0  # fixes the phone reports as worse than this are dropped
 MAX_SPEED_M_S = 20.0  # faster than this between two fixes is a bad fix, not a walk
 DIGITS = 6  # stored coordinates: 6 decimals, about 0.1 m
+CHUNK = 256  # pieces of track queried at a time for coverage
 
 
 @dataclass(frozen=True)
@@ -104,18 +105,18 @@ class _Track:
 
 
 def _track(fixes, plane: _Plane | None = None) -> tuple[_Track, _Plane | None]:
-    """The fixes cleaned: sorted by time, one per moment, poor accuracy dropped."""
-    kept: dict[float, tuple] = {}
-    for recorded_at, lon, lat, accuracy in fixes:
-        if accuracy is not None and accuracy > MAX_ACCURACY_M:
-            continue
-        if not (math.isfinite(lon) and math.isfinite(lat)):
-            continue
-        kept.setdefault(_seconds(recorded_at), (recorded_at, float(lon), float(lat)))
-    order = sorted(kept)
-    times = [kept[s][0] for s in order]
-    seconds = np.array(order, dtype=float)
-    lonlat = np.array([kept[s][1:] for s in order], dtype=float).reshape(-1, 2)
+    """The fixes cleaned: sorted by time, one per moment (the first given), fixes
+    without coordinates or with poor accuracy dropped."""
+    fixes = list(fixes)
+    recorded, lons, lats, accuracies = zip(*fixes, strict=True) if fixes else ((),) * 4
+    every = np.array([_seconds(t) for t in recorded], dtype=float)
+    lonlat = np.array([lons, lats], dtype=float).T.reshape(-1, 2)
+    accuracy = np.array(accuracies, dtype=float)  # None is NaN: kept
+    good = np.flatnonzero(~(accuracy > MAX_ACCURACY_M) & np.isfinite(lonlat).all(axis=1))
+    seconds, first = np.unique(every[good], return_index=True)
+    kept = good[first]
+    times = [recorded[i] for i in kept]
+    lonlat = lonlat[kept]
     if plane is None and len(lonlat):
         plane = _Plane(*lonlat[0])
     xy = plane.xy(lonlat) if plane else np.empty((0, 2))
@@ -184,15 +185,25 @@ def summarize(fixes, grid: BaseGeometry, buildings) -> PatrolSummary:
 def _passed(track: _Track, links: np.ndarray, buildings_xy: np.ndarray) -> np.ndarray:
     """Indices of the buildings within REACH_M of the track. One short line per pair of
     linked fixes keeps each query's box small; a fix linked to neither neighbour (a
-    piece of one fix) is queried as a point."""
-    tree = STRtree(shapely.points(buildings_xy))
+    piece of one fix) is a point. A worker passes the same compounds many times a
+    patrol, so the track is read in chunks and the buildings already passed leave the
+    tree: each exact distance test costs far more than rebuilding a tree of a few
+    hundred points."""
     lines = shapely.linestrings(np.stack([track.xy[links], track.xy[links + 1]], axis=1))
     linked = np.zeros(len(track.seconds), dtype=bool)
     linked[links] = linked[links + 1] = True
-    alone = shapely.points(track.xy[~linked])
-    parts = np.concatenate([lines, alone]) if len(alone) else lines
-    _, hit = tree.query(parts, predicate="dwithin", distance=REACH_M)
-    return np.unique(hit)
+    parts = np.concatenate([lines, shapely.points(track.xy[~linked])])
+    remaining = np.arange(len(buildings_xy))
+    passed = []
+    for first in range(0, len(parts), CHUNK):
+        if not len(remaining):
+            break
+        tree = STRtree(shapely.points(buildings_xy[remaining]))
+        _, hit = tree.query(parts[first : first + CHUNK], predicate="dwithin", distance=REACH_M)
+        hit = np.unique(hit)
+        passed.append(remaining[hit])
+        remaining = np.delete(remaining, hit)
+    return np.sort(np.concatenate(passed)) if passed else np.empty(0, dtype=np.int64)
 
 
 def _off_grid_seconds(track: _Track, links: np.ndarray, grid_xy: BaseGeometry) -> float:
