@@ -8,6 +8,7 @@ from gridgov.bench import REGISTRY, Result
 from gridgov.bench import benchmarks as _benchmarks  # noqa: F401  (the floors, the home page)
 from gridgov.bench import cases as _cases  # noqa: F401  (the case loop)
 from gridgov.bench import command as _command  # noqa: F401  (the map, cameras, locate)
+from gridgov.bench import fieldwork as _fieldwork  # noqa: F401  (patrol coverage)
 from gridgov.bench import hall as _hall  # noqa: F401  (the service hall)
 from gridgov.bench import pages as _pages  # noqa: F401  (search, household file)
 from gridgov.bench import partition as _partition  # noqa: F401  (grid partition)

@@ -1,0 +1,74 @@
+"""The patrol geometry's benchmark measures generated 4-hour patrols against the demo
+street's grids when the database holds them, against generated grids of 300–450
+buildings otherwise, and `gridgov bench --only patrol_coverage` finds it."""
+
+import json
+
+import pytest
+
+from gridgov.bench import REGISTRY
+from gridgov.bench import fieldwork as bench
+from gridgov.bench.runner import run
+from gridgov.fieldwork import coverage
+from gridgov.places.models import BuildingUse
+from gridgov.testing import place
+
+
+@pytest.fixture
+def few(monkeypatch):
+    monkeypatch.setattr(bench, "PATROLS", 3)
+
+
+def test_it_is_registered_by_the_issues_name_without_a_floor():
+    assert REGISTRY["patrol_coverage"].floor is None
+
+
+def test_without_the_demo_it_measures_generated_grids(db, few, tmp_path, capsys):
+    out = tmp_path / "bench.json"
+
+    assert run(only="patrol_coverage", json_path=str(out)) == 0
+
+    [result] = json.loads(out.read_text())
+    assert result["name"] == "patrol_coverage" and result["unit"] == "patrols/s"
+    assert result["count"] == 3 and result["errors"] == 0 and result["p95_ms"] > 0
+    notes = result["notes"]
+    assert notes["grids"].startswith("3 generated grids, ")
+    low, high = map(int, notes["grids"].split(", ")[1].split()[0].split("–"))
+    assert 300 <= low <= high <= 450
+    assert "p95 ≤ 50 ms per patrol" in notes["target"]
+    printed = capsys.readouterr().out
+    assert printed.startswith("patrol_coverage ") and "encode_track" in printed
+
+
+def test_with_the_demo_street_it_measures_its_grids(tree, few):
+    from gridgov.places.models import Building
+
+    grid = tree["g1"]
+    for n, (lon, lat) in enumerate([(113.241, 23.101), (113.243, 23.103), (113.244, 23.104)]):
+        place(
+            Building(
+                code=f"B{n}", name="楼", address="路", lon=lon, lat=lat, use=BuildingUse.MIXED
+            ),
+            grid,
+        )
+
+    grids = bench._demo_grids()
+
+    assert [label for label, _o, _b in grids] == [tree[g].code for g in ("g1", "g2", "g3")]
+    assert grids[0][2].shape == (3, 2) and len(grids[1][2]) == 0
+    result = bench.patrol_coverage(None)
+    assert result.notes["grids"] == "3 demo grids, 0–3 buildings"
+    assert result.count == 3 and result.p50_ms > 0
+
+
+def test_a_generated_patrol_is_four_hours_of_five_second_fixes_with_gaps(few):
+    import random
+
+    rng = random.Random(1)
+    [(_label, outline, buildings)] = bench._generated_grids(1, rng)
+    fixes = bench._patrol(outline, buildings, rng)
+
+    summary = coverage.summarize(fixes, outline, buildings)
+    assert 2_880 - 2 * 120 <= len(fixes) < 2_880
+    assert len(summary.gaps) in (1, 2)  # the two naps may overlap
+    assert summary.duration_s <= 4 * 3600 and summary.coverage > 0.1
