@@ -191,6 +191,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
+# The grid worker's web app manifest (fieldwork); WhiteNoise does not know the suffix.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 MAILERS = {
     "default": {
