@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gridgov.people",
     "gridgov.cases",
     "gridgov.command",
+    "gridgov.fieldwork",
     "gridgov.hall",
     "gridgov.demo",
 ]
