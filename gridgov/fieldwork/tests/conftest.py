@@ -70,3 +70,20 @@ def field(tree, personas):
         "street_staff": make_user("street_staff", Role.STREET_STAFF, tree["street"]),
         "leader": personas["street_leader"],
     }
+
+
+@pytest.fixture
+def category(db):
+    """A leaf category of the case loop (暴露垃圾); seeded again if a transactional test
+    flushed the database."""
+    from gridgov.cases.models import Category
+    from gridgov.cases.seed import seed_categories
+
+    seed_categories(Category)
+    return Category.objects.current().get(code="E0102")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Visit photos go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
