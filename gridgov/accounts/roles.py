@@ -54,7 +54,8 @@ _CASES_DISPATCH = _CASES_REPORT | {"cases.dispatch"}
 _MAP = frozenset({"command.map"})
 _MAP_MANAGE = _MAP | {"command.cameras"}
 # The grid worker's day (fieldwork): who reads visits, requests and services in their
-# area; who records them (and writes the diary); who reads the workers' diaries; who
+# area; who records them; who writes a diary (grid workers); who reads the workers'
+# diaries; who
 # supervises (comments on diaries, confirms corrections of the household file); and
 # who keeps the street's visit rules.
 _FIELD = frozenset({"fieldwork.view"})
@@ -108,7 +109,11 @@ ROLE_RULES: dict[str, RoleRule] = {
         levels=("community",),
     ),
     Role.GRID_WORKER: RoleRule(
-        _VIEW | _PEOPLE_EDIT | _CASES_REPORT | _FIELD_RECORD | {"command.position"},
+        _VIEW
+        | _PEOPLE_EDIT
+        | _CASES_REPORT
+        | _FIELD_RECORD
+        | {"fieldwork.diary", "command.position"},
         sees_data=True,
         levels=("grid",),
     ),

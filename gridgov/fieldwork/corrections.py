@@ -54,6 +54,7 @@ def _check(field: str, raw) -> tuple[object, str]:
     """(stored value, shown value) of one proposed value, or the rules' refusal."""
     kind = FIELDS[field][1]
     if kind == "status":
+        raw = {str(label): code for code, label in ResidentStatus.choices}.get(raw, raw)
         if raw not in LEAVING:
             raise _refuse(_("在住状态只能更正为“已迁出”或“已死亡”。"))
         return raw, str(ResidentStatus(raw).label)
