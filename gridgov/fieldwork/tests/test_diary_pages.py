@@ -160,3 +160,16 @@ def test_community_staff_comment_on_an_entry(client, field, week):
     assert DiaryComment.objects.count() == 1
     login(client, field["worker"])
     assert client.get("/field/diaries/").status_code == 403
+
+
+def test_missing_days_are_counted_on_working_days_only(db):
+    from gridgov.cases.models import SpecialDay
+
+    monday = datetime.date(2026, 9, 28)  # the week of National Day
+    SpecialDay.objects.create(date=datetime.date(2026, 10, 1), kind="holiday", name="国庆节")
+    SpecialDay.objects.create(date=datetime.date(2026, 10, 10), kind="makeup", name="调休")
+    days = queries.working_days(monday, datetime.date(2026, 10, 11))
+    assert datetime.date(2026, 10, 1) not in days  # a holiday on a Thursday
+    assert datetime.date(2026, 10, 3) not in days  # a Saturday
+    assert datetime.date(2026, 10, 10) in days  # a Saturday worked in exchange
+    assert len(days) == 10

@@ -196,3 +196,19 @@ def test_other_communities_and_grid_workers_cannot_decide(client, field, queued)
     login(client, field["worker"])
     assert client.post(url, {"note": "x"}).status_code == 403
     assert client.get("/field/corrections/").status_code == 403
+
+
+def test_the_household_file_shows_visits_only_to_roles_that_read_them(client, field, tree):
+    from gridgov.accounts.roles import Role
+    from gridgov.testing import make_user
+
+    household = field["households"]["101"]
+    visit_actions.record_visit(
+        field["worker"], kind="routine", household=household, findings="家中安好"
+    )
+    login(client, field["leader"])
+    page = client.get(f"/people/households/{household.pk}/").content.decode()
+    assert "家中安好" in page and "登记走访" not in page  # leaders read, do not record
+    login(client, make_user("dispatcher", Role.DISPATCHER, tree["street"]))
+    page = client.get(f"/people/households/{household.pk}/").content.decode()
+    assert "走访记录" not in page and "家中安好" not in page
