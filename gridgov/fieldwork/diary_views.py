@@ -218,6 +218,7 @@ def entry_detail(request, pk: int):
         "items": list(_items([entry])),
         "comments": list(DiaryComment.objects.filter(entry=entry).select_related("author")),
         "form": form,
+        "can_record": request.user.has_capability("fieldwork.record"),
     }
     status = 400 if form is not None and form.errors else 200
     return render(request, "fieldwork/entry.html", context, status=status)
