@@ -23,6 +23,7 @@ class FieldworkConfig(AppConfig):
                 "diary.add_item": _("新增日志条目"),
                 "diary.update_item": _("修改日志条目"),
                 "diary.item_case": _("日志条目转为案件"),
+                "diary.item_request": _("日志条目转为诉求"),
                 "diary.comment": _("批阅民情日志"),
                 "mediation.update": _("记录矛盾纠纷调解"),
                 "request.record": _("登记群众诉求"),

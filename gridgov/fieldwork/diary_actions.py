@@ -1,6 +1,6 @@
 """The community-conditions diary (民情日志): a grid worker's entry of the day, its
 items, turning an item into a case or a request, the mediation a dispute opens, and
-community staff's comments. See `fieldwork.actions` for the shared rules.
+community staff's comments. See `fieldwork.checks` for the shared rules.
 
 One entry per worker and day: asking for a day's entry again returns the same one
 (`replayed`), so a phone that opens the day twice, or replays it, never makes two.
@@ -14,7 +14,7 @@ from gridgov.cases.choices import Priority, Source
 from gridgov.cases.models import Case
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
-from gridgov.fieldwork.actions import (
+from gridgov.fieldwork.checks import (
     SUPERVISE,
     check_in_scope,
     choice,
@@ -199,15 +199,18 @@ def item_to_request(
     home = item.households.first()
     if requester in (None, "") and not requester_name and home is not None:
         requester = home.head_id
-    return record_request(
-        actor,
-        content=content or item.text,
-        channel=RequestChannel.DIARY,
-        requester=requester,
-        requester_name=requester_name,
-        household=home if requester in (None, "") else None,
-        diary_item=item,
-    )
+    with transaction.atomic():
+        request = record_request(
+            actor,
+            content=content or item.text,
+            channel=RequestChannel.DIARY,
+            requester=requester,
+            requester_name=requester_name,
+            household=home if requester in (None, "") else None,
+            diary_item=item,
+        )
+        audit.record(actor, "diary.item_request", item, after={"request": request.pk})
+    return request
 
 
 def update_mediation(

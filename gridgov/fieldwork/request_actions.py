@@ -1,6 +1,6 @@
 """Residents' requests (群众诉求): recording one (from a visit, a phone call, a walk-in or
 a diary item) and each move of its loop (`request_workflow`), every one with a
-timeline row and its audit row. See `fieldwork.actions` for the shared rules.
+timeline row and its audit row. See `fieldwork.checks` for the shared rules.
 """
 
 from django.db import transaction
@@ -11,7 +11,7 @@ from gridgov.accounts.models import Department
 from gridgov.cases.choices import Priority, Source
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
-from gridgov.fieldwork.actions import (
+from gridgov.fieldwork.checks import (
     RECORD,
     check_in_scope,
     choice,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.core.scope import street_of
-from gridgov.fieldwork.actions import choice, not_found
+from gridgov.fieldwork.checks import choice, not_found
 from gridgov.fieldwork.choices import RuleKind, VisitKind
 from gridgov.fieldwork.models import VisitRule
 from gridgov.people.models import FocusGroup

@@ -4,7 +4,7 @@ from a visit later, and community staff confirming or refusing queued correction
 
 A visit's case goes through the case loop's own report action (`cases.actions`) with
 the visit as its source (Source.VISIT, `source_ref` "visit:<id>"), and the visit keeps
-the link. See `fieldwork.actions` for the rules every action here follows.
+the link. See `fieldwork.checks` for the rules every action here follows.
 """
 
 from django.db import transaction
@@ -17,7 +17,7 @@ from gridgov.cases.models import Case
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
 from gridgov.fieldwork import corrections
-from gridgov.fieldwork.actions import (
+from gridgov.fieldwork.checks import (
     RECORD,
     SUPERVISE,
     check_in_scope,

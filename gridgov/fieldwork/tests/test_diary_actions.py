@@ -138,6 +138,7 @@ def test_an_item_becomes_one_request(field):
     request = diary_actions.item_to_request(field["worker"], done)
     assert (request.channel, request.diary_item) == (RequestChannel.DIARY, done)
     assert request.household == field["households"]["101"] and request.content == "希望增设晾衣架"
+    assert audited("diary.item_request", done)[0].after == {"request": request.pk}
     with pytest.raises(ActionError) as refusal:
         diary_actions.item_to_request(field["worker"], done, requester_name="李四")
     assert refusal.value.status == 409
