@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gridgov.people",
     "gridgov.cases",
     "gridgov.command",
+    "gridgov.fieldwork",
     "gridgov.hall",
     "gridgov.demo",
 ]
@@ -61,6 +62,9 @@ WSGI_APPLICATION = "gridgov.wsgi.application"
 # The home page's panels, in order: each a function of the request returning its HTML
 # ("" when the user has nothing there). The apps own them; core only shows them.
 HOME_PANELS = ["gridgov.places.views.home_summary"]
+# The household file's panels from other apps (each a function of the request and the
+# household returning its HTML), so that people imports none of them.
+HOUSEHOLD_PANELS = ["gridgov.fieldwork.panels.household_visits"]
 
 TEMPLATES = [
     {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("gridgov.people.urls")),
     path("cases/", include("gridgov.cases.urls")),
     path("command/", include("gridgov.command.urls")),
+    path("field/", include("gridgov.fieldwork.urls")),
     path("hall/", include("gridgov.hall.urls")),
     path("r/<str:token>", rating_views.rate, name="case_rate"),
     path("audit/", include("gridgov.core.urls")),

@@ -53,6 +53,14 @@ _CASES_DISPATCH = _CASES_REPORT | {"cases.dispatch"}
 # alert sources and the alert kinds, and whose phone reports its position.
 _MAP = frozenset({"command.map"})
 _MAP_MANAGE = _MAP | {"command.cameras"}
+# The grid worker's day (fieldwork): who reads visits, requests and services in their
+# area; who records them; who writes a diary (grid workers); who reads the workers'
+# diaries; who
+# supervises (comments on diaries, confirms corrections of the household file); and
+# who keeps the street's visit rules.
+_FIELD = frozenset({"fieldwork.view"})
+_FIELD_RECORD = _FIELD | {"fieldwork.record"}
+_FIELD_READ_DIARIES = _FIELD | {"fieldwork.diaries"}
 
 ROLE_RULES: dict[str, RoleRule] = {
     Role.SYSTEM_ADMIN: RoleRule(
@@ -69,7 +77,7 @@ ROLE_RULES: dict[str, RoleRule] = {
         levels=("district", "street"),
     ),
     Role.STREET_LEADER: RoleRule(
-        _VIEW | _PEOPLE | _CASES_REPORT | _MAP | {"hall.view", "hall.stats"},
+        _VIEW | _PEOPLE | _CASES_REPORT | _MAP | _FIELD_READ_DIARIES | {"hall.view", "hall.stats"},
         sees_data=True,
         levels=("district", "street"),
     ),
@@ -80,7 +88,9 @@ ROLE_RULES: dict[str, RoleRule] = {
         | _MAP_MANAGE
         | _PEOPLE_REFERENCE
         | {"areas.manage", "areas.partition", "people.import", "cases.reference"}
-        | {"hall.view", "hall.manage", "hall.stats"},
+        | {"hall.view", "hall.manage", "hall.stats"}
+        | _FIELD_READ_DIARIES
+        | {"fieldwork.rules"},
         sees_data=True,
         levels=("street",),
     ),
@@ -88,10 +98,22 @@ ROLE_RULES: dict[str, RoleRule] = {
         _VIEW | _PEOPLE | _CASES_DISPATCH | _MAP_MANAGE, sees_data=True, levels=("street",)
     ),
     Role.COMMUNITY_STAFF: RoleRule(
-        _VIEW | _PEOPLE_MANAGE | _CASES_DISPATCH | _MAP, sees_data=True, levels=("community",)
+        _VIEW
+        | _PEOPLE_MANAGE
+        | _CASES_DISPATCH
+        | _MAP
+        | _FIELD_RECORD
+        | _FIELD_READ_DIARIES
+        | {"fieldwork.supervise"},
+        sees_data=True,
+        levels=("community",),
     ),
     Role.GRID_WORKER: RoleRule(
-        _VIEW | _PEOPLE_EDIT | _CASES_REPORT | {"command.position"},
+        _VIEW
+        | _PEOPLE_EDIT
+        | _CASES_REPORT
+        | _FIELD_RECORD
+        | {"fieldwork.diary", "command.position"},
         sees_data=True,
         levels=("grid",),
     ),

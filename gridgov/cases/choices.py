@@ -27,7 +27,15 @@ class Source(models.TextChoices):
     HOTLINE = "hotline", _("12345热线")
     INFORMANT = "informant", _("信息员线索")
     LEADER_VISIT = "leader_visit", _("领导走访")
+    PATROL = "patrol", _("网格巡查")
+    VISIT = "visit", _("入户走访")
+    DIARY = "diary", _("民情日志")
     OTHER = "other", _("其他")
+
+
+# Set by the grid workers' actions (fieldwork), with the record's id in `source_ref`:
+# never picked on the report form.
+FIELD_SOURCES = (Source.PATROL, Source.VISIT, Source.DIARY)
 
 
 class Level(models.TextChoices):

@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy
 from gridgov.accounts.models import Department
 from gridgov.accounts.roles import Role
 from gridgov.cases import board_queries, reference_actions
-from gridgov.cases.choices import CategoryKind, Coordinates, Level, Priority, Rating, Source, Status
+from gridgov.cases.choices import (
+    FIELD_SOURCES,
+    CategoryKind,
+    Coordinates,
+    Level,
+    Priority,
+    Rating,
+    Source,
+    Status,
+)
 from gridgov.cases.models import DayKind
 from gridgov.cases.workflow import TRANSITIONS
 from gridgov.cases.worktime import Unit
@@ -73,7 +82,11 @@ class CaseForm(forms.Form):
 # The sources each role reports from, the first its default: a grid worker reports what
 # they found, the command center takes the hotline and camera finds, a leader's visit…
 _SOURCES = (
-    ((Role.DISPATCHER, Role.STREET_STAFF), list(Source.values), Source.COMMAND_CENTER),
+    (
+        (Role.DISPATCHER, Role.STREET_STAFF),
+        [s for s in Source.values if s not in FIELD_SOURCES],
+        Source.COMMAND_CENTER,
+    ),
     ((Role.STREET_LEADER,), [Source.LEADER_VISIT, Source.RESIDENT, Source.OTHER], None),
     (
         (Role.COMMUNITY_STAFF,),

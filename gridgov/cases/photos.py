@@ -50,8 +50,9 @@ def check_photos(files) -> list[tuple]:
     return checked
 
 
-def store(upload, ext: str) -> str:
-    """Save under a server-made name; returns the storage name."""
+def store(upload, ext: str, folder: str = "cases") -> str:
+    """Save under a server-made name in `folder` (other apps' photos, checked the same
+    way, keep their own); returns the storage name."""
     now = timezone.localdate()
-    name = f"cases/{now:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    name = f"{folder}/{now:%Y/%m}/{uuid.uuid4().hex}.{ext}"
     return default_storage.save(name, upload)

@@ -12,9 +12,11 @@ member, tag or membership is looked up inside that household, so it is in scope 
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -165,7 +167,13 @@ def household_context(request, household: Household, reveal_state: dict | None =
         "more_events": len(events) > EVENTS_SHOWN,
         "can_edit": can_edit,
         "can_reveal": can_reveal,
+        "panels": [p for p in (panel(request, household) for panel in _panels()) if p],
     }
+
+
+def _panels():
+    """What other apps show in the file (settings.HOUSEHOLD_PANELS: the visits…)."""
+    return [import_string(path) for path in settings.HOUSEHOLD_PANELS]
 
 
 @requires("people.view")

@@ -196,3 +196,113 @@ def test_the_intake_lookup_finds_nobody_outside_the_clerks_street(client, tree, 
     assert response.status_code == OK
     assert "张三" not in response.content.decode()
     assert not AccessLog.objects.exists()
+
+
+# -- the grid worker's day (fieldwork), for every role -----------------------------------
+
+FIELD_PAGES = {
+    "due": "/field/visits/due/",
+    "visits": "/field/visits/",
+    "diary": "/field/diary/",
+    "diaries": "/field/diaries/",
+    "requests": "/field/requests/",
+    "request_new": "/field/requests/new/",
+    "services": "/field/services/",
+    "service_new": "/field/services/new/",
+    "corrections": "/field/corrections/",
+    "rules": "/field/rules/",
+}
+_NO_FIELD = dict.fromkeys(FIELD_PAGES, FORBIDDEN)
+_READ_FIELD = {"visits": OK, "diaries": OK, "requests": OK, "services": OK}
+_RECORD_FIELD = {
+    "due": OK,
+    "visits": OK,
+    "requests": OK,
+    "request_new": OK,
+    "services": OK,
+    "service_new": OK,
+}
+# fmt: off
+FIELD_MATRIX = {
+    Role.SYSTEM_ADMIN: _NO_FIELD,
+    Role.STREET_LEADER: _NO_FIELD | _READ_FIELD,
+    Role.STREET_STAFF: _NO_FIELD | _READ_FIELD | {"rules": OK},
+    Role.DISPATCHER: _NO_FIELD,
+    Role.COMMUNITY_STAFF: _NO_FIELD | _RECORD_FIELD | {"diaries": OK, "corrections": OK},
+    Role.GRID_WORKER: _NO_FIELD | _RECORD_FIELD | {"diary": OK},
+    Role.DEPARTMENT_STAFF: _NO_FIELD,
+    Role.HALL_CLERK: _NO_FIELD,
+    Role.HALL_APPROVER: _NO_FIELD,
+    Role.PARTY_STAFF: _NO_FIELD,
+    Role.INFORMANT_MANAGER: _NO_FIELD,
+    Role.AUDITOR: _NO_FIELD,
+    "stranger": _NO_FIELD,
+}
+# fmt: on
+
+
+def test_the_field_matrix_covers_every_role_and_page():
+    assert set(FIELD_MATRIX) == {*Role.values, "stranger"}
+    for role, row in FIELD_MATRIX.items():
+        assert set(row) == set(FIELD_PAGES), role
+
+
+@pytest.mark.parametrize(
+    ("role", "page"), [(role, page) for role in FIELD_MATRIX for page in FIELD_PAGES]
+)
+def test_field_page(client, tree, department, role, page):
+    login(client, _holder(role, tree, department))
+    response = client.get(FIELD_PAGES[page])
+    assert response.status_code == FIELD_MATRIX[role][page]
+
+
+@pytest.fixture
+def field_records(personas, applicant):
+    """A visit, a request and a diary entry of the grid worker of g1."""
+    from gridgov.fieldwork import diary_actions, request_actions, visit_actions
+
+    worker = personas["grid_worker"]
+    household = applicant.household
+    visit = visit_actions.record_visit(worker, kind="routine", household=household)
+    request = request_actions.record_request(
+        worker, content="路灯坏了", channel="phone", requester=applicant
+    )
+    entry = diary_actions.add_item(worker, kind="opinion", text="噪音").entry
+    return {
+        "visit": f"/field/visits/{visit.pk}/",
+        "request": f"/field/requests/{request.pk}/",
+        "entry": f"/field/diaries/{entry.pk}/",
+    }
+
+
+# Who opens a record of grid g1 (鳌洲 101): its grid, its community, its street.
+# fmt: off
+FIELD_RECORD_MATRIX = {
+    "street_leader": {"visit": OK, "request": OK, "entry": OK},
+    "community_staff": {"visit": OK, "request": OK, "entry": OK},
+    "grid_worker": {"visit": OK, "request": OK, "entry": FORBIDDEN},
+    "department_staff": {"visit": FORBIDDEN, "request": FORBIDDEN, "entry": FORBIDDEN},
+    "stranger": {"visit": FORBIDDEN, "request": FORBIDDEN, "entry": FORBIDDEN},
+    "system_admin": {"visit": FORBIDDEN, "request": FORBIDDEN, "entry": FORBIDDEN},
+    "auditor": {"visit": FORBIDDEN, "request": FORBIDDEN, "entry": FORBIDDEN},
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("persona", "record"),
+    [(p, r) for p in FIELD_RECORD_MATRIX for r in ("visit", "request", "entry")],
+)
+def test_field_record(client, personas, field_records, persona, record):
+    assert set(FIELD_RECORD_MATRIX) == set(personas)
+    login(client, personas[persona])
+    response = client.get(field_records[record])
+    assert response.status_code == FIELD_RECORD_MATRIX[persona][record]
+
+
+@pytest.mark.parametrize("record", ["visit", "request", "entry"])
+def test_field_records_of_another_grid_or_community_are_hidden(client, tree, field_records, record):
+    for role, area in ((Role.GRID_WORKER, "g2"), (Role.COMMUNITY_STAFF, "c102")):
+        login(client, make_user(f"{role}-{area}", role, tree[area]))
+        expected = FORBIDDEN if (record, role) == ("entry", Role.GRID_WORKER) else HIDDEN
+        assert client.get(field_records[record]).status_code == expected

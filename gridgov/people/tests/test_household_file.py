@@ -48,7 +48,7 @@ def test_the_page_shows_dwelling_members_tags_organizations_and_history(client, 
     assert "户主" in text and "配偶" in text and "独居老人" in text
     assert "洪德便利店" in text and "同一房屋" in text
     assert "建档" in text and "张三 迁入" in text and "streetstaff" in text
-    assert "走访记录、事件将在后续功能中显示。" in text
+    assert "走访记录" in text and "还没有走访记录。" in text  # the visits' panel (fieldwork)
     assert f"/people/buildings/{hf['buildings']['a'].pk}/" in text
 
 
@@ -123,7 +123,7 @@ def test_the_query_count_is_pinned_and_does_not_grow_with_members(
     staff = personas["community_staff"]
     login(client, staff)
     client.get("/")  # the cached menu and access, as on every later page
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(12) as few:  # 11, and the visits' panel
         assert client.get(page_url(household)).status_code == 200
     for seq in range(5):
         values = {
