@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_access_version'),
-        ('cases', '0006_case_field_sources'),
+        ('cases', '0007_case_field_sources'),
         ('people', '0003_resident_name_trigram'),
         ('places', '0003_grid_layouts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

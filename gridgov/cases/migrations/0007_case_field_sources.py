@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_case_title_trigram'),
+        ('cases', '0006_case_title_bigrams'),
     ]
 
     operations = [
