@@ -61,13 +61,15 @@ class Paging(PageNumberPagination):
         )
         capped: bool = Field(description=f"匹配的条数超过 {capped.COUNT_CAP}，count 不是确数")
 
-    def _items_count(self, queryset) -> int:
-        return capped.capped_count(queryset)
-
     def paginate_queryset(self, queryset, pagination, request, **params):
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        page["capped"] = page["count"] > capped.COUNT_CAP
-        return page
+        size = self._get_page_size(pagination.page_size)
+        bottom = (pagination.page - 1) * size
+        count = capped.capped_count(queryset)
+        return {
+            "items": capped.page_rows(queryset, bottom, bottom + size),
+            "count": count,
+            "capped": count > capped.COUNT_CAP,
+        }
 
 
 class Parser(NinjaParser):

@@ -77,7 +77,7 @@ def test_the_request_list_and_its_query_count(client, field, django_assert_num_q
     record_request(field["worker2"], content="别的网格", channel="phone", requester_name="乙")
     login(client, field["worker"])
     client.get("/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         text = client.get("/field/requests/").content.decode()
     assert "诉求0" in text and "别的网格" not in text
     text = client.get("/field/requests/?status=passed_on").content.decode()
@@ -91,7 +91,7 @@ def test_convenience_services_record_and_list(client, field, django_assert_num_q
     bad = client.post("/field/services/new/", data | {"minutes": "0"})
     assert bad.status_code == 400 and ConvenienceService.objects.count() == 1
     client.get("/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         text = client.get("/field/services/").content.decode()
     assert "代买药" in text and "代购代送" in text
     login(client, field["worker2"])

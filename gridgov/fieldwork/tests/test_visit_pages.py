@@ -154,7 +154,7 @@ def test_the_visit_list_in_scope_and_its_query_count(client, field, django_asser
     )
     login(client, field["worker"])
     client.get("/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         text = client.get("/field/visits/").content.decode()
     assert "HH-101" in text and "HH-102" in text and "HH-201" not in text
     login(client, field["leader"])

@@ -215,7 +215,7 @@ def test_list_query_counts_are_pinned(client, personas, people_base, django_asse
     """Session, user, count and one page of rows with their joins."""
     login(client, personas["street_leader"])
     get(client, "/residents")  # warms the per-user access cache
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert get(client, "/residents").status_code == 200
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert get(client, "/households").status_code == 200
