@@ -1,6 +1,6 @@
 """URLs of the grid worker's day, under /field/ (the phone app's scope; its "today"
-page will be /field/ itself): patrols, visits and their rules, the diary and its
-reader, requests and convenience services."""
+page is /field/ itself): today and a supervisor's board of workers, patrols, visits and
+their rules, the diary and its reader, requests and convenience services."""
 
 from django.urls import path
 
@@ -9,12 +9,16 @@ from gridgov.fieldwork import (
     patrol_views,
     request_views,
     rule_views,
+    today_views,
     visit_views,
 )
 
 app_name = "fieldwork"
 
 urlpatterns = [
+    path("", today_views.today_page, name="today"),
+    path("workers/", today_views.workers, name="workers"),
+    path("workers/<int:user_id>/", today_views.worker_today, name="worker_today"),
     path("patrol/", patrol_views.patrol, name="patrol"),
     path("patrol/start/", patrol_views.patrol_start, name="patrol_start"),
     path("patrol/stop/", patrol_views.patrol_stop, name="patrol_stop"),
