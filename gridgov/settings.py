@@ -118,6 +118,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
+# Roles with a landing page of their own after login (others land on the home page):
+# a grid worker's day starts on "today", the phone app's start page.
+LANDING_PAGES = {"grid_worker": "fieldwork:today"}
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login security (等保 2.0 level 3): lockout, idle and absolute session limits, 2FA.

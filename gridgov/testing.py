@@ -173,10 +173,13 @@ def open_page(browser, width: int = 1366, height: int = 900):
     return page
 
 
-def log_in_page(page, server: str, username: str) -> None:
-    """Log in through the real login page and wait for the home page."""
-    page.goto(f"{server}/accounts/login/")
+def log_in_page(page, server: str, username: str, landing: str | None = None) -> None:
+    """Log in through the real login page and wait for the page the user lands on:
+    `landing` if given, else wherever the login sends them (the home page, or a role's
+    own: a grid worker's "today", /field/)."""
+    login = f"{server}/accounts/login/"
+    page.goto(login)
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    page.wait_for_url(f"{server}{landing}" if landing else lambda url: not url.startswith(login))

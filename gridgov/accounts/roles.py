@@ -54,13 +54,13 @@ _CASES_DISPATCH = _CASES_REPORT | {"cases.dispatch"}
 _MAP = frozenset({"command.map"})
 _MAP_MANAGE = _MAP | {"command.cameras"}
 # The grid worker's day (fieldwork): who reads visits, requests and services in their
-# area; who records them; who writes a diary (grid workers); who reads the workers'
-# diaries; who
-# supervises (comments on diaries, confirms corrections of the household file); and
-# who keeps the street's visit rules.
+# area; who records them; who writes a diary and has a day of their own to work
+# through — "today" and patrols (grid workers); who reads the workers' diaries and
+# follows their days; who supervises (comments on diaries, confirms corrections of the
+# household file); and who keeps the street's visit rules.
 _FIELD = frozenset({"fieldwork.view"})
 _FIELD_RECORD = _FIELD | {"fieldwork.record"}
-_FIELD_READ_DIARIES = _FIELD | {"fieldwork.diaries"}
+_FIELD_READ_DIARIES = _FIELD | {"fieldwork.diaries", "fieldwork.workers"}
 
 ROLE_RULES: dict[str, RoleRule] = {
     Role.SYSTEM_ADMIN: RoleRule(
@@ -113,7 +113,7 @@ ROLE_RULES: dict[str, RoleRule] = {
         | _PEOPLE_EDIT
         | _CASES_REPORT
         | _FIELD_RECORD
-        | {"fieldwork.diary", "command.position"},
+        | {"fieldwork.diary", "fieldwork.today", "command.position"},
         sees_data=True,
         levels=("grid",),
     ),

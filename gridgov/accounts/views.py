@@ -5,6 +5,7 @@ import time
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -26,6 +27,15 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Without a `next`, the user's own landing page (settings.LANDING_PAGES: a
+        grid worker's "today"), else the home page."""
+        user = self.request.user
+        for role, url_name in settings.LANDING_PAGES.items():
+            if user.is_authenticated and user.has_role(role):
+                return reverse(url_name)
+        return super().get_default_redirect_url()
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -55,8 +65,6 @@ def logout_view(request):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     """What django-axes shows after too many failed logins: when to try again."""
-    from django.conf import settings
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 

@@ -1,4 +1,5 @@
-"""Benchmark of the grid worker's patrol geometry (`fieldwork.coverage`).
+"""Benchmarks of the grid worker's day: the patrol geometry (`fieldwork.coverage`) and
+the "today" page.
 
 `patrol_coverage`: what ending a patrol costs: the 4-hour track of 5-second fixes
 measured against its grid (distance, gaps, buildings passed within 30 m, minutes off
@@ -28,7 +29,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.bench import Result, benchmark
-from gridgov.bench.http import BenchContext, _summary
+from gridgov.bench.benchmarks import _ensure_demo, _session_cookie
+from gridgov.bench.http import BenchContext, _summary, load, with_returned_cookies
 from gridgov.places.geometry import EARTH_RADIUS_M
 
 PATROLS = 50
@@ -198,3 +200,37 @@ def patrol_coverage(ctx: BenchContext):
             "encode_track": f"p50 {statistics.median(encodings):.2f} ms",
         },
     )
+
+
+# -- the grid worker's "today" ------------------------------------------------------------
+
+TODAY_TARGET_MS = 100.0
+# The page is the same at every width; the phone's browser is named for the record.
+PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 Chrome/131.0 Mobile"
+
+
+@benchmark(
+    "worker_today",
+    floor="http_floor",
+    description="the grid worker's today page (/field/) at phone width",
+)
+def worker_today(ctx: BenchContext):
+    """The demo's grid worker (`gridworker`) opening their "today" on the phone, over
+    real sockets with a logged-in session: p50/p95/p99 against p95 ≤ 100 ms, with how
+    much work the page listed."""
+    from gridgov.accounts.models import User
+    from gridgov.fieldwork import today
+
+    _ensure_demo()
+    cookie = with_returned_cookies(ctx.server.port, "/field/", _session_cookie("gridworker"))
+    headers = {"Cookie": cookie, "User-Agent": PHONE}
+    result = load("worker_today", ctx.server.port, "/field/", headers=headers)
+    worker = User.objects.get(username="gridworker")
+    day = today.worker_day(worker, worker, today.worker_grid_of(worker))
+    met = result.p95_ms is not None and result.p95_ms <= TODAY_TARGET_MS
+    result.notes |= {
+        "target": f"p95 ≤ {TODAY_TARGET_MS:g} ms: {'met' if met else 'NOT met'}",
+        "listed": f"{len(day.items)} items ({day.visits_due} households due a visit, "
+        f"{day.late} late), {day.month.visits} visits this month",
+    }
+    return result

@@ -175,7 +175,9 @@ class ReportForm(CaseForm):
 
     refusal_fields = {"location": "lon", "grid": "lon", "contacts": "contact_name"}
 
-    def __init__(self, data=None, files=None, *, user, categories):
+    def __init__(self, data=None, files=None, *, user, categories, fixed_source=False):
+        """`fixed_source`: the page reporting through this form sets the source itself
+        (a patrol's "发现问题"), so the form offers none."""
         self.user = user
         self.categories = {str(c.pk): c for c in categories if c.parent_code}
         sources, default_source = sources_for(user)
@@ -183,7 +185,9 @@ class ReportForm(CaseForm):
         self.fields["category"].choices = [("", _("请选择小类")), *category_groups(categories)]
         self.fields["category"].error_messages["invalid_choice"] = _("请选择案件小类。")
         self.fields["source"].choices = sources
-        if Source.HOTLINE not in dict(sources):
+        if fixed_source:
+            del self.fields["source"]
+        if fixed_source or Source.HOTLINE not in dict(sources):
             del self.fields["source_ref"]  # only the command center takes numbered tickets
         self.can_solve_on_spot = user.has_role(Role.GRID_WORKER)
         if not self.can_solve_on_spot:
@@ -220,12 +224,12 @@ class ReportForm(CaseForm):
             "coords": d["coords"],
             "address": d["address"],
             "priority": d["priority"],
-            "source": d["source"],
-            "source_ref": d.get("source_ref", ""),
             "reporter_name": name,
             "contacts": [(name, phone, None)] if name or phone else [],
             "photos": d["photos"],
         }
+        if "source" in self.fields:
+            inputs |= {"source": d["source"], "source_ref": d.get("source_ref", "")}
         if d.get("on_spot"):
             inputs |= {
                 "on_spot_result": d["on_spot_result"],

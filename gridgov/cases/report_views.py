@@ -54,12 +54,28 @@ def _map_areas(user) -> dict:
 
 @requires("cases.report")
 def report(request):
+    return report_page(request)
+
+
+def report_page(request, *, submit=None, origin: dict | None = None):
+    """The report form and its handling. Another app's page reports through it with its
+    own action and source: `submit(inputs)` reports the case from the form's inputs
+    (source left out) and `origin` ({"label", "text", "url"}) names where the case
+    comes from above the form (a patrol's "发现问题", which cases knows nothing of)."""
     categories = _categories()
+    fixed = submit is not None
+    submit = submit or (lambda inputs: actions.report_case(request.user, **inputs))
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, user=request.user, categories=categories)
+        form = ReportForm(
+            request.POST,
+            request.FILES,
+            user=request.user,
+            categories=categories,
+            fixed_source=fixed,
+        )
         if form.is_valid():
             try:
-                case = actions.report_case(request.user, **form.report_inputs())
+                case = submit(form.report_inputs())
             except ActionError as exc:
                 form.show_refusal(exc)
             else:
@@ -72,12 +88,13 @@ def report(request):
                 return redirect("cases:detail", pk=case.pk)
         status = 400
     else:
-        form = ReportForm(user=request.user, categories=categories)
+        form = ReportForm(user=request.user, categories=categories, fixed_source=fixed)
         status = 200
     context = {
         "form": form,
         "big_classes": [c for c in categories if not c.parent_code],
         "map_areas": _map_areas(request.user),
+        "origin": origin,
     }
     return render(request, "cases/report.html", context, status=status)
 

@@ -20,6 +20,8 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem(_("工作台"), "home", None, "house"),
+    NavItem(_("今日工作"), "fieldwork:today", "fieldwork.today", "sun"),
+    NavItem(_("巡查"), "fieldwork:patrol", "fieldwork.today", "person-walking"),
     NavItem(_("网格架构"), "places:area_tree", "areas.view", "diagram-3"),
     NavItem(_("网格划分"), "places:partition_index", "areas.partition", "bounding-box-circles"),
     NavItem(_("人口查询"), "people:search", "people.view", "search"),
@@ -32,6 +34,8 @@ NAV_ITEMS = (
     NavItem(_("走访记录"), "fieldwork:visits", "fieldwork.view", "clipboard-check"),
     NavItem(_("群众诉求"), "fieldwork:requests", "fieldwork.view", "chat-left-dots"),
     NavItem(_("便民服务"), "fieldwork:services", "fieldwork.view", "hand-thumbs-up"),
+    NavItem(_("网格员动态"), "fieldwork:workers", "fieldwork.workers", "person-badge"),
+    NavItem(_("巡查记录"), "fieldwork:patrols", "fieldwork.workers", "signpost-2"),
     NavItem(_("日志批阅"), "fieldwork:diaries", "fieldwork.diaries", "journals"),
     NavItem(_("信息更正"), "fieldwork:corrections", "fieldwork.supervise", "pencil-square"),
     NavItem(_("走访规则"), "fieldwork:rules", "fieldwork.rules", "calendar-check"),

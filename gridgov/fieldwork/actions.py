@@ -1,13 +1,23 @@
 """The writes of the grid worker's day that need no module of their own: patrols and
 convenience services. Visits, corrections, the diary, requests and the visit rules
 have theirs (`*_actions.py`); `fieldwork.checks` says what they all follow.
+
+A patrol is started and stopped on the phone (`start_patrol`, `stop_patrol`); stopping
+measures the positions the worker sent meanwhile (`fieldwork.patrols`) and ends it
+through `end_patrol`, which stores the figures. What is found on patrol is reported
+as a case with the patrol as its source (`report_case_from_patrol`).
 """
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.cases.actions import report_case
+from gridgov.cases.choices import Source
+from gridgov.cases.models import Case
 from gridgov.core import audit
 from gridgov.core.errors import ActionError, check_capability
+from gridgov.fieldwork import patrols
 from gridgov.fieldwork.checks import (
     RECORD,
     check_in_scope,
@@ -37,13 +47,18 @@ PATROL_FIELDS = (
 
 
 def start_patrol(actor, *, grid=None, started_at=None, client_id=None) -> Patrol:
-    """Start a patrol of the actor's grid. One runs at a time per worker."""
+    """Start a patrol of the actor's grid. One runs at a time per worker; one left
+    running from an earlier day is first closed at its real end (its last fix that
+    day, `patrols.real_end`)."""
     check_capability(actor, RECORD)
 
     def create(client_id):
         place = worker_grid(actor, grid)
         start = moment(started_at, "started_at")
-        if Patrol.objects.filter(worker=actor, ended_at__isnull=True).exists():
+        running = Patrol.objects.filter(worker=actor, ended_at__isnull=True).first()
+        if running is not None and not patrols.started_today(running, start):
+            stop_patrol(actor, running, now=start)
+        elif running is not None:
             raise ActionError(_("已有进行中的巡查，请先结束。"), status=409)
         patrol = Patrol(worker=actor, started_at=start, client_id=client_id)
         patrol.place_in(place)
@@ -97,6 +112,50 @@ def end_patrol(
         after["duration_s"] = int(patrol.duration.total_seconds())
         audit.record(actor, "patrol.end", patrol, before=before, after=after)
     return patrol
+
+
+def stop_patrol(actor, patrol=None, *, now=None) -> Patrol:
+    """Stop the actor's patrol (the one named, or the one running): measure the
+    positions sent since it started and end it with its figures. Stopping a patrol
+    already ended changes nothing and returns it (`replayed`): a second tap, or the
+    phone sending the stop again, is not an error."""
+    check_capability(actor, RECORD)
+    if patrol is None:
+        patrol = Patrol.objects.filter(worker=actor, ended_at__isnull=True).first()
+        if patrol is None:
+            raise ActionError(_("没有进行中的巡查。"), status=409)
+    else:
+        patrol = visible(Patrol, actor, patrol, "patrol")
+    if patrol.worker_id != actor.pk:
+        raise ActionError(_("只能结束本人的巡查。"), status=403)
+    if patrol.ended_at is None:
+        end = patrols.real_end(patrol, now or timezone.now())
+        try:
+            patrol = end_patrol(actor, patrol, ended_at=end, **patrols.measure(patrol, end))
+        except ActionError as refusal:
+            if refusal.status != 409:
+                raise
+            patrol.refresh_from_db()  # stopped meanwhile by another request
+        else:
+            patrol.replayed = False
+            return patrol
+    patrol.replayed = True
+    return patrol
+
+
+def report_case_from_patrol(actor, patrol, **inputs) -> Case:
+    """Report what the actor found on their patrol (running or finished) as a case
+    through the case loop's report action (`cases.actions.report_case`, its inputs),
+    with the patrol as its source (Source.PATROL, `source_ref` "patrol:<id>"), so the
+    case keeps its patrol."""
+    patrol = visible(Patrol, actor, patrol, "patrol")
+    if patrol.worker_id != actor.pk:
+        raise ActionError(_("只能从本人的巡查上报案件。"), status=403)
+    inputs |= {"source": Source.PATROL, "source_ref": f"patrol:{patrol.pk}"}
+    with transaction.atomic():
+        case = report_case(actor, **inputs)
+        audit.record(actor, "patrol.report_case", patrol, after={"case": case.number})
+    return case
 
 
 # -- convenience services ----------------------------------------------------------------

@@ -104,6 +104,14 @@ class Patrol(InGrid):
     def off_grid_noted(self) -> bool:
         return self.off_grid_minutes > OFF_GRID_NOTED_MINUTES
 
+    @property
+    def distance_km(self) -> float:
+        return self.distance_m / 1000
+
+    @property
+    def coverage_percent(self) -> int | None:
+        return None if self.coverage is None else round(self.coverage * 100)
+
 
 class VisitRule(models.Model):
     """When a household of a street is due a home visit, as its street staff set it:

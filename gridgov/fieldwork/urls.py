@@ -1,14 +1,33 @@
 """URLs of the grid worker's day, under /field/ (the phone app's scope; its "today"
-page will be /field/ itself): visits and their rules, the diary and its reader,
-requests and convenience services."""
+page is /field/ itself): today and a supervisor's board of workers, patrols, visits and
+their rules, the diary and its reader, requests and convenience services."""
 
 from django.urls import path
 
-from gridgov.fieldwork import diary_views, request_views, rule_views, visit_views
+from gridgov.fieldwork import (
+    diary_views,
+    patrol_views,
+    request_views,
+    rule_views,
+    today_views,
+    visit_views,
+)
 
 app_name = "fieldwork"
 
 urlpatterns = [
+    path("", today_views.today_page, name="today"),
+    path("workers/", today_views.workers, name="workers"),
+    path("workers/<int:user_id>/", today_views.worker_today, name="worker_today"),
+    path("patrol/", patrol_views.patrol, name="patrol"),
+    path("patrol/start/", patrol_views.patrol_start, name="patrol_start"),
+    path("patrol/stop/", patrol_views.patrol_stop, name="patrol_stop"),
+    path("patrols/", patrol_views.patrol_list, name="patrols"),
+    path("patrols/<int:pk>/", patrol_views.patrol_detail, name="patrol_detail"),
+    path("patrols/<int:pk>/case/", patrol_views.patrol_case, name="patrol_case"),
+]
+
+urlpatterns += [
     path("visits/due/", visit_views.due, name="due"),
     path("visits/", visit_views.visit_list, name="visits"),
     path("visits/new/", visit_views.visit_new, name="visit_new"),

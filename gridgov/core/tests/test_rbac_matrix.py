@@ -16,7 +16,7 @@ from gridgov.places.models import Building, Dwelling
 from gridgov.testing import ZHANG_ID, login, make_user, place, resident
 
 TARGETS = ["district", "street", "c101", "c102", "g1", "g2", "other_street"]
-OK, HIDDEN, FORBIDDEN = 200, 404, 403
+OK, HIDDEN, FORBIDDEN, REDIRECT = 200, 404, 403, 302
 
 # fmt: off
 MATRIX = {
@@ -201,6 +201,10 @@ def test_the_intake_lookup_finds_nobody_outside_the_clerks_street(client, tree, 
 # -- the grid worker's day (fieldwork), for every role -----------------------------------
 
 FIELD_PAGES = {
+    "today": "/field/",
+    "workers": "/field/workers/",
+    "patrol": "/field/patrol/",
+    "patrols": "/field/patrols/",
     "due": "/field/visits/due/",
     "visits": "/field/visits/",
     "diary": "/field/diary/",
@@ -213,8 +217,18 @@ FIELD_PAGES = {
     "rules": "/field/rules/",
 }
 _NO_FIELD = dict.fromkeys(FIELD_PAGES, FORBIDDEN)
-_READ_FIELD = {"visits": OK, "diaries": OK, "requests": OK, "services": OK}
+# Supervisors opening the grid worker's "today" are sent to their board of workers.
+_READ_FIELD = {
+    "today": REDIRECT,
+    "workers": OK,
+    "patrols": OK,
+    "visits": OK,
+    "diaries": OK,
+    "requests": OK,
+    "services": OK,
+}
 _RECORD_FIELD = {
+    "patrols": OK,
     "due": OK,
     "visits": OK,
     "requests": OK,
@@ -228,8 +242,8 @@ FIELD_MATRIX = {
     Role.STREET_LEADER: _NO_FIELD | _READ_FIELD,
     Role.STREET_STAFF: _NO_FIELD | _READ_FIELD | {"rules": OK},
     Role.DISPATCHER: _NO_FIELD,
-    Role.COMMUNITY_STAFF: _NO_FIELD | _RECORD_FIELD | {"diaries": OK, "corrections": OK},
-    Role.GRID_WORKER: _NO_FIELD | _RECORD_FIELD | {"diary": OK},
+    Role.COMMUNITY_STAFF: _NO_FIELD | _RECORD_FIELD | _READ_FIELD | {"corrections": OK},
+    Role.GRID_WORKER: _NO_FIELD | _RECORD_FIELD | {"diary": OK, "today": OK, "patrol": OK},
     Role.DEPARTMENT_STAFF: _NO_FIELD,
     Role.HALL_CLERK: _NO_FIELD,
     Role.HALL_APPROVER: _NO_FIELD,
@@ -258,8 +272,9 @@ def test_field_page(client, tree, department, role, page):
 
 @pytest.fixture
 def field_records(personas, applicant):
-    """A visit, a request and a diary entry of the grid worker of g1."""
-    from gridgov.fieldwork import diary_actions, request_actions, visit_actions
+    """A visit, a request, a diary entry and a patrol of the grid worker of g1, and
+    the worker's "today" as supervisors read it."""
+    from gridgov.fieldwork import actions, diary_actions, request_actions, visit_actions
 
     worker = personas["grid_worker"]
     household = applicant.household
@@ -268,41 +283,49 @@ def field_records(personas, applicant):
         worker, content="路灯坏了", channel="phone", requester=applicant
     )
     entry = diary_actions.add_item(worker, kind="opinion", text="噪音").entry
+    patrol = actions.start_patrol(worker)
     return {
         "visit": f"/field/visits/{visit.pk}/",
         "request": f"/field/requests/{request.pk}/",
         "entry": f"/field/diaries/{entry.pk}/",
+        "patrol": f"/field/patrols/{patrol.pk}/",
+        "worker_today": f"/field/workers/{worker.pk}/",
     }
+
+
+FIELD_RECORDS = ("visit", "request", "entry", "patrol", "worker_today")
 
 
 # Who opens a record of grid g1 (鳌洲 101): its grid, its community, its street.
 # fmt: off
 FIELD_RECORD_MATRIX = {
-    "street_leader": {"visit": OK, "request": OK, "entry": OK},
-    "community_staff": {"visit": OK, "request": OK, "entry": OK},
-    "grid_worker": {"visit": OK, "request": OK, "entry": FORBIDDEN},
-    "department_staff": {"visit": FORBIDDEN, "request": FORBIDDEN, "entry": FORBIDDEN},
-    "stranger": {"visit": FORBIDDEN, "request": FORBIDDEN, "entry": FORBIDDEN},
-    "system_admin": {"visit": FORBIDDEN, "request": FORBIDDEN, "entry": FORBIDDEN},
-    "auditor": {"visit": FORBIDDEN, "request": FORBIDDEN, "entry": FORBIDDEN},
+    "street_leader": {"visit": OK, "request": OK, "entry": OK, "patrol": OK, "worker_today": OK},
+    "community_staff": {"visit": OK, "request": OK, "entry": OK, "patrol": OK, "worker_today": OK},
+    "grid_worker": {"visit": OK, "request": OK, "entry": FORBIDDEN, "patrol": OK, "worker_today": FORBIDDEN},
+    "department_staff": dict.fromkeys(FIELD_RECORDS, FORBIDDEN),
+    "stranger": dict.fromkeys(FIELD_RECORDS, FORBIDDEN),
+    "system_admin": dict.fromkeys(FIELD_RECORDS, FORBIDDEN),
+    "auditor": dict.fromkeys(FIELD_RECORDS, FORBIDDEN),
 }
 # fmt: on
 
 
 @pytest.mark.parametrize(
-    ("persona", "record"),
-    [(p, r) for p in FIELD_RECORD_MATRIX for r in ("visit", "request", "entry")],
+    ("persona", "record"), [(p, r) for p in FIELD_RECORD_MATRIX for r in FIELD_RECORDS]
 )
 def test_field_record(client, personas, field_records, persona, record):
     assert set(FIELD_RECORD_MATRIX) == set(personas)
+    assert set(FIELD_RECORD_MATRIX[persona]) == set(FIELD_RECORDS)
     login(client, personas[persona])
     response = client.get(field_records[record])
     assert response.status_code == FIELD_RECORD_MATRIX[persona][record]
 
 
-@pytest.mark.parametrize("record", ["visit", "request", "entry"])
+@pytest.mark.parametrize("record", FIELD_RECORDS)
 def test_field_records_of_another_grid_or_community_are_hidden(client, tree, field_records, record):
     for role, area in ((Role.GRID_WORKER, "g2"), (Role.COMMUNITY_STAFF, "c102")):
         login(client, make_user(f"{role}-{area}", role, tree[area]))
-        expected = FORBIDDEN if (record, role) == ("entry", Role.GRID_WORKER) else HIDDEN
+        # A grid worker may neither read diaries nor follow other workers' days at all.
+        refused = role == Role.GRID_WORKER and record in ("entry", "worker_today")
+        expected = FORBIDDEN if refused else HIDDEN
         assert client.get(field_records[record]).status_code == expected

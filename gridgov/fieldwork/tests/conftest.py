@@ -13,6 +13,7 @@ street staff of the street.
 import pytest
 
 from gridgov.accounts.roles import Role
+from gridgov.fieldwork.tests.clock import clock  # noqa: F401 (a fixture: Monday afternoon)
 from gridgov.people.models import FocusGroup, FocusMembership, Household, Organization
 from gridgov.places.models import Building, Dwelling
 from gridgov.testing import ZHANG_ID, ZHANG_PHONE, make_user, place, resident
