@@ -265,7 +265,7 @@ def test_the_months_patrols_and_their_query_count(client, field, django_assert_n
     login(client, worker)
     client.get("/")
     month = f"?month={timezone.localtime(start):%Y-%m}"
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         page = client.get(f"/field/patrols/{month}")
     assert page.context["totals"]["n"] == 3 and len(page.context["page"]) == 3
     login(client, field["staff"])
