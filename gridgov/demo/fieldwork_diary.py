@@ -13,7 +13,6 @@ and comment on some entries in the following days.
 
 import datetime as dt
 
-from gridgov.demo.fieldwork import Writer
 from gridgov.demo.fieldwork_text import (
     COMMENTS,
     DIARY,
@@ -21,6 +20,7 @@ from gridgov.demo.fieldwork_text import (
     DIARY_TODAY,
     MEDIATION_OUTCOMES,
 )
+from gridgov.demo.fieldwork_world import Writer
 from gridgov.demo.names import weighted
 from gridgov.fieldwork.choices import DiaryItemKind, MediationState, RequestChannel
 from gridgov.fieldwork.models import DiaryComment, DiaryEntry, DiaryItem, Mediation

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from gridgov.cases.calendar import load_calendar
 from gridgov.cases.choices import Source
-from gridgov.demo.fieldwork import Writer
 from gridgov.demo.fieldwork_days import plan_patrols, street_days, worker_days
 from gridgov.demo.fieldwork_tracks import GridWalker, drawn
+from gridgov.demo.fieldwork_world import Writer
 from gridgov.fieldwork.models import Patrol
 
 

@@ -13,7 +13,6 @@ import datetime as dt
 from django.utils import timezone
 
 from gridgov.cases.choices import Source
-from gridgov.demo.fieldwork import Writer
 from gridgov.demo.fieldwork_text import (
     ANSWERS,
     PASSED_TO,
@@ -22,6 +21,7 @@ from gridgov.demo.fieldwork_text import (
     SERVICES,
     TOLD,
 )
+from gridgov.demo.fieldwork_world import Writer
 from gridgov.demo.names import weighted
 from gridgov.fieldwork.choices import RequestChannel, RequestStatus
 from gridgov.fieldwork.models import ConvenienceService, Request, RequestEvent

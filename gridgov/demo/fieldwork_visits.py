@@ -25,7 +25,6 @@ from bisect import bisect_left
 from django.utils import timezone
 
 from gridgov.core.protect import protect
-from gridgov.demo.fieldwork import Writer
 from gridgov.demo.fieldwork_requests import weighted_range
 from gridgov.demo.fieldwork_text import (
     FINDINGS,
@@ -38,6 +37,7 @@ from gridgov.demo.fieldwork_text import (
     REFUSED_NOTE,
     WORK_UNITS,
 )
+from gridgov.demo.fieldwork_world import Writer
 from gridgov.fieldwork.choices import CorrectionState, RequestChannel, RuleKind, VisitKind
 from gridgov.fieldwork.corrections import FIELDS
 from gridgov.fieldwork.models import Visit
