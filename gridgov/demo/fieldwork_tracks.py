@@ -68,6 +68,9 @@ class GridWalker:
         self.doors = self.xy(self.buildings)
         if len(self.doors) < 3:  # a grid with few buildings: spots of its ground
             self.doors = np.vstack([self.doors, self._spots(12)])
+        self.spots = [tuple(xy) for xy in self.doors.tolist()]
+        apart = np.hypot(*(self.doors[:, None, :] - self.doors[None, :, :]).transpose(2, 0, 1))
+        self.neighbours = np.argsort(apart, axis=1)[:, : NEAREST + 1].tolist()
         self.np = np.random.default_rng(seed)
 
     def xy(self, lonlat) -> np.ndarray:
@@ -96,37 +99,47 @@ class GridWalker:
         away /= max(np.hypot(*away), 1e-9)
         return edge + away * rng.uniform(*OUTSIDE_M)
 
+    def _next_door(self, door: int | None, here, recent: list[int], rng) -> int:
+        """One of the doors nearest to `here` (a door itself, or None: a case, a spot
+        outside), not one of the last few."""
+        if door is None:
+            order = np.argsort(np.hypot(*(self.doors - here).T))[: NEAREST + 1].tolist()
+        else:
+            order = self.neighbours[door]
+        choices = [i for i in order[1:] if i not in recent]
+        return rng.choice(choices or [order[-1]])
+
     def knots(self, start: float, end: float, stops, rng: random.Random):
         """Times and places of the walk (piecewise straight at a walking pace):
         `stops` are (seconds, xy) the walk must be at, the cases it reported."""
         speed = rng.uniform(*SPEED_M_S)
-        here = self.doors[rng.randrange(len(self.doors))]
+        door = rng.randrange(len(self.doors))
+        here = self.spots[door]
         times, places = [start], [here]
         t = start
         recent: list[int] = []
         outside_at = start + (end - start) * rng.uniform(0.2, 0.8) if rng.random() < 1 / 6 else None
         stops = sorted((s for s in stops if start <= s[0] <= end), key=lambda s: s[0])
         while t < end:
-            if stops and t + np.hypot(*(stops[0][1] - here)) / speed >= stops[0][0] - 60:
+            if stops and t + _apart(stops[0][1], here) / speed >= stops[0][0] - 60:
                 at, spot = stops.pop(0)
-                walk = max(np.hypot(*(spot - here)) / speed, 1.0)
+                spot = (float(spot[0]), float(spot[1]))
+                walk = max(_apart(spot, here) / speed, 1.0)
                 leave = max(t, at - walk)
                 times += [leave, leave + walk]
                 places += [here, spot]
-                here, t = spot, leave + walk + rng.uniform(*AT_CASE_S)
+                here, door, t = spot, None, leave + walk + rng.uniform(*AT_CASE_S)
             elif outside_at is not None and t >= outside_at:
-                spot = self._outside(here, rng)
-                arrive = t + np.hypot(*(spot - here)) / speed
+                spot = tuple(self._outside(np.array(here), rng).tolist())
+                arrive = t + _apart(spot, here) / speed
                 times.append(arrive)
                 places.append(spot)
-                here, t, outside_at = spot, arrive + rng.uniform(*OUTSIDE_S), None
+                here, door, t, outside_at = spot, None, arrive + rng.uniform(*OUTSIDE_S), None
             else:
-                order = np.argsort(np.hypot(*(self.doors - here).T))[: NEAREST + 1]
-                choices = [int(i) for i in order if int(i) not in recent and i != order[0]]
-                pick = rng.choice(choices or [int(order[-1])])
-                recent = (recent + [pick])[-4:]
-                spot = self.doors[pick]
-                arrive = t + max(np.hypot(*(spot - here)) / speed, 1.0)
+                door = self._next_door(door, here, recent, rng)
+                recent = (recent + [door])[-4:]
+                spot = self.spots[door]
+                arrive = t + max(_apart(spot, here) / speed, 1.0)
                 times.append(arrive)
                 places.append(spot)
                 here, t = spot, arrive + rng.uniform(*AT_DOOR_S)
@@ -179,6 +192,10 @@ class GridWalker:
             ended=track["start"] + summary.duration_s,
             track=track,
         )
+
+
+def _apart(a, b) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1])
 
 
 def _drift(gen, count: int, sigma: float) -> np.ndarray:
