@@ -43,6 +43,7 @@ from gridgov.demo.accounts import ACCOUNTS, DEFAULT_PASSWORD, DEPARTMENTS, Accou
 from gridgov.demo.areas import DISTRICT_CODE, DISTRICT_NAME, STREET_CODE, build_tree
 from gridgov.demo.cases import load_cases
 from gridgov.demo.command import load_command
+from gridgov.demo.fieldwork import load_fieldwork
 from gridgov.demo.hall import load_hall
 from gridgov.demo.population import load_population
 from gridgov.places.actions import AUDIT_FIELDS, import_areas
@@ -60,9 +61,10 @@ def load_demo(
 ) -> list[AccountRow]:
     """Create the Nanhua West areas, departments and demo accounts, then its population
     (and, with `scale` > 1, that many streets of the same shape; `households` per street
-    overrides the default 20,000) and a year of its cases (`cases` overrides the 30,000
-    of the first street; the others get none); return the accounts as (username, full
-    name, role, place) for printing. Progress goes to `out` if given."""
+    overrides the default 20,000), a year of its cases (`cases` overrides the 30,000
+    of the first street; the others get none), its command center, service hall and
+    its grid workers' year of fieldwork (the first street only); return the accounts as
+    (username, full name, role, place) for printing. Progress goes to `out` if given."""
     first = ACCOUNTS[0]
     try:
         validate_password(password, User(username=first.username, full_name=first.full_name))
@@ -80,6 +82,7 @@ def load_demo(
         out.write(f"{street.name}：{written:,} 件案件\n")
     load_command(street, out)  # cameras, alert sources and alerts, workers' positions
     load_hall(street, out)  # the service hall: items, windows, a year of applications
+    load_fieldwork(street, out, others=scale - 1)  # the grid workers' year (this street only)
     refresh_statistics()  # the planner's view of the new rows (SQLite has no autovacuum)
     return accounts
 
