@@ -18,6 +18,8 @@ def small_demo(monkeypatch, transactional_db, purgeable_audit):
     monkeypatch.setattr("gridgov.demo.population.DEFAULT_HOUSEHOLDS", 40)
     monkeypatch.setattr("gridgov.demo.cases.DEFAULT_CASES", 60)
     monkeypatch.setattr("gridgov.demo.hall.DEFAULT_APPLICATIONS", 300)
+    monkeypatch.setattr("gridgov.demo.fieldwork.DEFAULT_DAYS", 14)
+    monkeypatch.setattr("gridgov.demo.fieldwork.TRACK_DAYS", 2)
     seed_categories(Category)
     seed_alert_kinds(AlertKind)
     load_demo("Nanhua-2026!")
