@@ -38,16 +38,11 @@ def request_list(request):
     return render(request, "fieldwork/request_list.html", context)
 
 
-def _record_grids(user, grids):
-    """The grids a user picks from when recording: those their scope holds directly."""
-    return [g for g in grids if g.pk in user.scope.grid_ids] or grids
-
-
 @requires("fieldwork.record")
 def request_new(request):
     grids, _grid = grid_filter(request)
     form = RequestForm(
-        request.POST or None, user=request.user, grids=_record_grids(request.user, grids)
+        request.POST or None, user=request.user, grids=queries.record_grids(request.user, grids)
     )
     if form.is_bound and form.is_valid():
         try:

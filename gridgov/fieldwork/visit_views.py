@@ -21,7 +21,6 @@ from gridgov.fieldwork import queries, rules, visit_actions
 from gridgov.fieldwork.choices import CorrectionState, VisitKind
 from gridgov.fieldwork.forms import CaseForm, VisitForm
 from gridgov.fieldwork.models import Visit
-from gridgov.people.choices import ResidentStatus
 from gridgov.people.models import Household, Organization
 from gridgov.people.queries import visible_grids
 
@@ -93,20 +92,11 @@ def _target(request):
     raise Http404
 
 
-def _members(household: Household) -> list:
-    members = list(
-        household.members.filter(status=ResidentStatus.LIVING).only("id", "name").order_by("id")
-    )
-    for member in members:
-        member.is_head = member.pk == household.head_id
-    return members
-
-
 @requires("fieldwork.record")
 def visit_new(request):
     target = _target(request)
     is_household = isinstance(target, Household)
-    members = _members(target) if is_household else []
+    members = queries.members_of(target) if is_household else []
     kind = request.GET.get("kind", "")
     initial = {"kind": kind if kind in VisitKind.values else VisitKind.ROUTINE}
     initial["visited_at"] = timezone.localtime().replace(second=0, microsecond=0)
