@@ -19,7 +19,7 @@ from gridgov.fieldwork import diary_actions, queries
 from gridgov.fieldwork.diary_forms import CommentForm, DiaryItemForm, MediationForm
 from gridgov.fieldwork.forms import CaseForm, FieldForm, text_field
 from gridgov.fieldwork.models import DiaryComment, DiaryEntry, DiaryItem, Mediation
-from gridgov.fieldwork.visit_views import grid_filter
+from gridgov.fieldwork.visit_views import client_id_of, grid_filter
 
 
 def _day(request) -> datetime.date:
@@ -57,7 +57,9 @@ def diary(request):
     )
     if form.is_bound and form.is_valid():
         try:
-            diary_actions.add_item(request.user, day=day, **form.inputs())
+            diary_actions.add_item(
+                request.user, day=day, client_id=client_id_of(request), **form.inputs()
+            )
         except ActionError as exc:
             exc.show_on(form)
         else:

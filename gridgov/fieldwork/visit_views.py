@@ -92,6 +92,12 @@ def _target(request):
     raise Http404
 
 
+def client_id_of(request) -> str:
+    """The phone's id of the record a form posts (outbox.js fills it): posted again
+    after its answer was lost, or sent later from the outbox, it is stored once."""
+    return request.POST.get("client_id", "")
+
+
 @requires("fieldwork.record")
 def visit_new(request):
     target = _target(request)
@@ -107,13 +113,17 @@ def visit_new(request):
         if not form.errors:
             key = "household" if is_household else "organization"
             try:
-                visit = visit_actions.record_visit(request.user, **{key: target}, **inputs)
+                visit = visit_actions.record_visit(
+                    request.user, **{key: target}, client_id=client_id_of(request), **inputs
+                )
             except ActionError as exc:
                 exc.show_on(form)
             else:
                 messages.success(request, _("走访已登记。"))
                 return redirect("fieldwork:visit_detail", pk=visit.pk)
     context = {"form": form, "target": target, "is_household": is_household}
+    if is_household:  # the file as the phone loads it: a visit sent later against it checks it
+        context["household_version"] = queries.household_version(target)
     return render(request, "fieldwork/visit_form.html", context, status=400 if form.errors else 200)
 
 

@@ -5,12 +5,17 @@
 //
 // An item: {client_id, kind, payload, owner, state, reason, server_id, created_at,
 // done_at}. `client_id` (crypto.randomUUID) makes a resend harmless: the server stores
-// each client id once. States: waiting → stored | duplicate (done: kept three days to
+// each client id once. A form carries its own in <input name="client_id"
+// data-client-id> (filled here on load and after each record), so a post whose answer
+// was lost and that is then kept here is still stored once. States: waiting → stored | duplicate (done: kept three days to
 // show, then pruned) or refused | conflict (kept with the server's reason until the
-// worker removes it).
+// worker removes it). A conflict sent again goes without the household version the
+// form carried: the worker has seen the server's file and sends the visit anyway.
 //
 // The request, in batches of at most 50 items and about 2 MB of JSON:
-//   {"items": [{"client_id": "…", "kind": "visit", "payload": {…}}, …]}
+//   {"items": [{"client_id": "…", "kind": "visit", "payload": {…}, "recorded_at": "…"}, …]}
+// (`recorded_at`, the phone's time of recording, dates an item whose form left its
+// time or day empty).
 // with the session cookie and X-CSRFToken, like the site's other fetches. The answer:
 //   {"items": [{"client_id": "…", "status": "stored"|"duplicate"|"refused"|"conflict",
 //               "reason": "…", "id": 123}, …]}
@@ -67,9 +72,16 @@
 
   // -- the store ------------------------------------------------------------------------
 
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
   async function enqueue(kind, payload) {
+    const own = payload && payload.client_id;
+    if (payload && "client_id" in payload) {
+      payload = { ...payload };
+      delete payload.client_id;
+    }
     const item = {
-      client_id: uuid(),
+      client_id: typeof own === "string" && UUID.test(own) ? own.toLowerCase() : uuid(),
       kind,
       payload,
       owner: owner(),
@@ -101,6 +113,7 @@
     const d = await db();
     const item = await d.get(STORE, clientId);
     if (!item || DONE.has(item.state)) return;
+    if (item.state === "conflict" && item.payload) delete item.payload.household_version;
     Object.assign(item, { state: "waiting", reason: "" });
     await d.put(STORE, item);
     changed({ client_id: clientId, state: "waiting" });
@@ -154,7 +167,12 @@
     let batch = [];
     let size = 0;
     for (const item of items) {
-      const entry = { client_id: item.client_id, kind: item.kind, payload: await wire(item.payload) };
+      const entry = {
+        client_id: item.client_id,
+        kind: item.kind,
+        payload: await wire(item.payload),
+        recorded_at: new Date(item.created_at).toISOString(),
+      };
       const chars = JSON.stringify(entry).length;
       if (batch.length && (batch.length >= BATCH_ITEMS || size + chars > BATCH_CHARS)) {
         out.push(batch);
@@ -330,8 +348,17 @@
     }
     const item = await enqueue(kind, await payloadOf(form));
     form.reset();
+    freshIds(form); // the next record made on this form is another one
     say(form, form.dataset.offlineSaved || SAVED_OFFLINE);
     return { queued: true, item };
+  }
+
+  // A new client id for each record a form makes: on load (a page kept offline holds
+  // none of its own) and after each record kept here.
+  function freshIds(root) {
+    root.querySelectorAll("input[data-client-id]").forEach((input) => {
+      input.value = uuid();
+    });
   }
 
   // Forms marked data-offline-kind="visit" (etc.) go through submitOrQueue.
@@ -347,6 +374,7 @@
   // (the "online" event is not always fired when a weak network recovers).
   window.addEventListener("online", () => flush());
   const start = () => {
+    document.querySelectorAll("form[data-offline-kind]").forEach(freshIds);
     if (navigator.onLine) flush();
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
