@@ -316,15 +316,55 @@
   // as a navigation (the record was saved); a page of field errors takes the form's
   // place (same id), or the page's body when the form is not found in it.
   async function show(form, response) {
+    const html = await response.text();
+    const page = new DOMParser().parseFromString(html, "text/html");
     if (response.redirected) {
+      carry(page, response.url);
       window.location.assign(response.url);
       return;
     }
-    const html = await response.text();
-    const page = new DOMParser().parseFromString(html, "text/html");
     const again = form.id && page.getElementById(form.id);
     if (again) form.replaceWith(document.importNode(again, true));
     else document.body.replaceChildren(...Array.from(page.body.childNodes, (n) => document.importNode(n, true)));
+  }
+
+  // The page a saved form leads to was already fetched (and its one-time messages, "走访已
+  // 登记。", shown to nobody): they are carried over to the same page opened again.
+  const CARRIED = "gridgov-carried-messages";
+
+  function carry(page, url) {
+    const shown = Array.from(page.querySelectorAll(".gg-messages .alert"), (alert) => ({
+      kind: (alert.className.match(/alert-(success|info|warning|danger)/) || [])[1] || "info",
+      text: alert.textContent.trim(),
+    }));
+    if (!shown.length) return;
+    try {
+      sessionStorage.setItem(CARRIED, JSON.stringify({ url, shown }));
+    } catch (error) {
+      // private mode: the page opens without them
+    }
+  }
+
+  function showCarried() {
+    let carried = null;
+    try {
+      carried = JSON.parse(sessionStorage.getItem(CARRIED) || "null");
+      sessionStorage.removeItem(CARRIED);
+    } catch (error) {
+      return;
+    }
+    const main = document.getElementById("main");
+    if (!carried || carried.url !== window.location.href || !main || main.querySelector(".gg-messages")) return;
+    const box = document.createElement("div");
+    box.className = "gg-messages";
+    for (const { kind, text } of carried.shown) {
+      const alert = document.createElement("div");
+      alert.className = `alert alert-${kind}`;
+      alert.setAttribute("role", "alert");
+      alert.textContent = text;
+      box.append(alert);
+    }
+    main.prepend(box);
   }
 
   // Post the form as the browser would when online; keep it in the outbox when the
@@ -374,6 +414,7 @@
   // (the "online" event is not always fired when a weak network recovers).
   window.addEventListener("online", () => flush());
   const start = () => {
+    showCarried();
     document.querySelectorAll("form[data-offline-kind]").forEach(freshIds);
     if (navigator.onLine) flush();
   };
