@@ -32,7 +32,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-class PhotoIn(Schema):
+class FieldPhotoIn(Schema):
     """A photo taken on the phone: an image (JPEG, PNG, WebP) of at most 1 MB decoded."""
 
     filename: str = Field("", max_length=200)
@@ -43,7 +43,7 @@ class PhotoIn(Schema):
 
 
 Scalar = str | int | float | bool | None
-Value = Annotated[Scalar | PhotoIn | list[Annotated[Scalar | PhotoIn, Field()]], Field()]
+Value = Annotated[Scalar | FieldPhotoIn | list[Annotated[Scalar | FieldPhotoIn, Field()]], Field()]
 
 PAYLOAD_HELP = (
     "该条记录在手机页面表单上的字段，字段名与页面相同（重复的字段为列表）："
@@ -53,7 +53,7 @@ PAYLOAD_HELP = (
 )
 
 
-class ItemIn(Schema):
+class FieldItemIn(Schema):
     client_id: uuid.UUID = Field(..., description="手机生成的编号；同一编号只保存一次")
     kind: FieldKind
     payload: dict[Annotated[str, Field(max_length=64)], Value] = Field(
@@ -64,11 +64,11 @@ class ItemIn(Schema):
     )
 
 
-class SyncIn(Schema):
-    items: list[ItemIn] = Field(..., max_length=outbox.MAX_ITEMS)
+class FieldSyncIn(Schema):
+    items: list[FieldItemIn] = Field(..., max_length=outbox.MAX_ITEMS)
 
 
-class ItemOut(Schema):
+class FieldItemOut(Schema):
     client_id: str
     status: SyncStatus = Field(
         ...,
@@ -82,16 +82,16 @@ class ItemOut(Schema):
     )
 
 
-class SyncOut(Schema):
-    items: list[ItemOut]
+class FieldSyncOut(Schema):
+    items: list[FieldItemOut]
 
 
 @router.post(
     "/sync",
-    response={200: SyncOut, 413: ErrorOut, **ERRORS},
+    response={200: FieldSyncOut, 413: ErrorOut, **ERRORS},
     summary="手机离线记录批量上传",
 )
-def sync(request, payload: SyncIn):
+def sync(request, payload: FieldSyncIn):
     """What the grid worker's phone recorded offline, in the order recorded. Each item
     goes through the same form and action as its page, in a transaction of its own, and
     is answered on its own: one refused item leaves the others stored. Sending a batch
@@ -113,6 +113,6 @@ def sync(request, payload: SyncIn):
 def _plain(value):
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, PhotoIn):
+    if isinstance(value, FieldPhotoIn):
         return value.dict()
     return value

@@ -22,10 +22,6 @@ from gridgov.fieldwork.checks import clean_client_id
 PHONE_REF = "phone:"
 
 
-def phone_ref(client_id) -> str:
-    return f"{PHONE_REF}{client_id}"
-
-
 def report_case(actor, *, client_id=None, source=Source.GRID_WORKER, **inputs) -> Case:
     """Report a case (`cases.actions.report_case`'s inputs) unless the actor reported
     this client id before: then that case, `replayed`."""
@@ -38,7 +34,7 @@ def report_case(actor, *, client_id=None, source=Source.GRID_WORKER, **inputs) -
     if inputs.get("source_ref"):
         raise ActionError(_("手机上报的案件不能填写来源编号。"), "source_ref")
     inputs.pop("source_ref", None)
-    ref = phone_ref(client_id)
+    ref = f"{PHONE_REF}{client_id}"
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=actor.pk).values_list("pk").first()
         found = Case.objects.filter(source=source, source_ref=ref).first()
