@@ -13,6 +13,7 @@ from gridgov.cases.api import router as cases_router
 from gridgov.command.api import router as command_router
 from gridgov.command.map_api import router as map_router
 from gridgov.core.api import Parser, add_error_handlers
+from gridgov.fieldwork.api import router as field_router
 from gridgov.hall.catalogue_api import router as hall_router
 from gridgov.people.api import router as people_router
 from gridgov.places.api import router as areas_router
@@ -35,3 +36,4 @@ api.add_router("/v1/cases", cases_router)
 api.add_router("/v1", command_router)
 api.add_router("/v1/map", map_router)
 api.add_router("/v1/hall", hall_router)
+api.add_router("/v1/field", field_router)

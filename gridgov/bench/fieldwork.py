@@ -1,5 +1,5 @@
-"""Benchmarks of the grid worker's day: the patrol geometry (`fieldwork.coverage`) and
-the "today" page.
+"""Benchmarks of the grid worker's day: the patrol geometry (`fieldwork.coverage`), the
+"today" page and the phone's outbox sync (`field_sync`, described beside it).
 
 `patrol_coverage`: what ending a patrol costs: the 4-hour track of 5-second fixes
 measured against its grid (distance, gaps, buildings passed within 30 m, minutes off
@@ -18,10 +18,12 @@ Pure computation: no server; it reads the demo's grids if it finds them and neve
 loads the demo.
 """
 
+import json
 import math
 import random
 import statistics
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -234,3 +236,275 @@ def worker_today(ctx: BenchContext):
         f"{day.late} late), {day.month.visits} visits this month",
     }
     return result
+
+
+# -- field_sync: the phone's outbox in one batch against the same items one by one --------
+
+# `field_sync`: a grid worker's phone comes back online with an outbox of `SYNC_ITEMS`
+# mixed items — visits, diary items and requests, and each tenth item a case report with
+# a 50 KB photo — and sends them as the outbox does, in batches of `sync.MAX_ITEMS` to
+# POST /api/v1/field/sync (session and CSRF header, as the phone pages send them). The
+# same items are then sent one by one as the pages post them (their forms, multipart
+# where a photo goes, the redirect to the saved record followed, as the pages' fetch
+# does). Items/s of each and their ratio, against the issue's target of ≥ 3×; then the
+# batches sent again must all answer "duplicate" and store nothing.
+#
+# Real sockets to the run's gunicorn; the demo loaded if missing. The worker is the demo
+# grid worker whose grid has the most households. Every run stores 2 × SYNC_ITEMS new
+# records in the demo (as a phone would).
+
+SYNC_ITEMS = 200
+SYNC_PHOTO_BYTES = 50 * 1024
+SYNC_TARGET = 3.0
+
+
+def _sync_worker():
+    """(username, [(household id, number, version)], (lon, lat) inside the grid) of the
+    demo's grid worker with the most households in their grid."""
+    from django.db.models import Count
+
+    from gridgov.accounts.models import RoleAssignment
+    from gridgov.accounts.roles import Role
+    from gridgov.fieldwork.queries import household_version
+    from gridgov.people.models import Household
+    from gridgov.places.geometry import parse_boundary
+    from gridgov.places.locate import grid_at
+    from gridgov.places.models import Building
+
+    workers = RoleAssignment.objects.filter(role=Role.GRID_WORKER, area__isnull=False)
+    busiest = (
+        Household.objects.filter(grid__in=workers.values("area"))
+        .values("grid")
+        .annotate(n=Count("id"))
+        .order_by("-n", "grid")
+        .first()
+    )
+    held = workers.select_related("user", "area").filter(area=busiest["grid"]).first()
+    homes = list(Household.objects.filter(grid=held.area).order_by("number")[:50])
+    # Where its cases are: a point the case report places in this very grid.
+    inside = parse_boundary(held.area.boundary).representative_point()
+    points = [(inside.x, inside.y)]
+    points += list(Building.objects.filter(grid=held.area).values_list("lon", "lat")[:50])
+    mine = [p for p in points if getattr(grid_at(*p), "pk", None) == held.area_id]
+    where = tuple(round(v, 6) for v in (mine or points)[0])
+    return held.user.username, [(h.pk, h.number, household_version(h)) for h in homes], where
+
+
+def _sync_items(count: int, homes: list, where, category_id: int, rng: random.Random) -> list:
+    """The outbox: each tenth item a case report with its photo, the rest visits, diary
+    items and requests in turn; payloads as the pages' forms give them."""
+    import base64
+
+    photo = b"\xff\xd8\xff\xe0" + rng.randbytes(SYNC_PHOTO_BYTES - 4)  # a JPEG to the checks
+    wired = {
+        "filename": "现场.jpg",
+        "content_type": "image/jpeg",
+        "base64": base64.b64encode(photo).decode(),
+    }
+    items = []
+    for n in range(count):
+        pk, number, version = homes[n % len(homes)]
+        if n % 10 == 9:
+            kind, payload = (
+                "case",
+                {
+                    "category": str(category_id),
+                    "title": f"楼道堆放杂物 {n}",
+                    "description": "消防通道被占用",
+                    "lon": str(where[0]),
+                    "lat": str(where[1]),
+                    "coords": "wgs84",
+                    "priority": "normal",
+                    "source": "grid_worker",
+                    "photos": [wired],
+                },
+            )
+        elif n % 3 == 0:
+            kind, payload = (
+                "visit",
+                {
+                    "household": str(pk),
+                    "household_version": version,
+                    "kind": "routine",
+                    "met": "户主",
+                    "findings": f"入户走访，情况正常 {n}",
+                    "opinions": "",
+                },
+            )
+        elif n % 3 == 1:
+            kind, payload = (
+                "diary_item",
+                {"kind": "opinion", "text": f"居民反映噪音扰民 {n}", "households": number},
+            )
+        else:
+            kind, payload = (
+                "request",
+                {
+                    "requester_name": "居民",
+                    "household": number,
+                    "channel": "visit",
+                    "content": f"希望加装楼道照明 {n}",
+                },
+            )
+        items.append({"kind": kind, "payload": payload, "photo": photo if kind == "case" else None})
+    return items
+
+
+def _multipart(
+    fields: list[tuple[str, str]], files: list[tuple[str, str, bytes]]
+) -> tuple[bytes, str]:
+    boundary = "gridgov-bench-" + "".join(random.choices("0123456789abcdef", k=16))
+    parts = []
+    for name, value in fields:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    for name, filename, content in files:
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+# The page each kind is posted to one by one.
+SYNC_PAGES = {
+    "visit": "/field/visits/new/",
+    "diary_item": "/field/diary/",
+    "request": "/field/requests/new/",
+    "case": "/field/report/",
+}
+
+
+def _post(port: int, path: str, body: bytes, headers: dict) -> tuple[int, str, bytes]:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.getheader("Location", ""), response.read()
+    finally:
+        conn.close()
+
+
+def _one_by_one(port: int, items: list[dict], cookie: str, token: str) -> int:
+    """Each item posted to its page as the phone's form would be, the saved record's
+    page fetched after; the number saved (answered with a redirect)."""
+    import uuid
+    from urllib.parse import urlencode
+
+    from gridgov.bench.http import fetch
+
+    saved = 0
+    for item in items:
+        payload = {k: v for k, v in item["payload"].items() if k != "photos"}
+        fields = [
+            *payload.items(),
+            ("csrfmiddlewaretoken", token),
+            ("client_id", str(uuid.uuid4())),
+        ]
+        headers = {"Cookie": cookie, "X-CSRFToken": token}
+        if item["photo"] is not None:
+            body, content_type = _multipart(fields, [("photos", "现场.jpg", item["photo"])])
+        else:
+            body, content_type = urlencode(fields).encode(), "application/x-www-form-urlencoded"
+        headers["Content-Type"] = content_type
+        status, location, _body = _post(port, SYNC_PAGES[item["kind"]], body, headers)
+        if status == 302:
+            saved += 1
+            fetch(port, location, {"Cookie": cookie})
+    return saved
+
+
+def _batches(port: int, batches: list[list[dict]], cookie: str, token: str) -> Counter:
+    answers = Counter()
+    headers = {"Cookie": cookie, "X-CSRFToken": token, "Content-Type": "application/json"}
+    for batch in batches:
+        status, _location, body = _post(
+            port, "/api/v1/field/sync", json.dumps({"items": batch}).encode(), headers
+        )
+        if status != 200:
+            answers[f"http {status}"] += len(batch)
+            continue
+        for answer in json.loads(body)["items"]:
+            answers[answer["status"]] += 1
+            if answer["reason"] and answer["status"] != "duplicate":
+                answers[f"({answer['reason']})"] = 1  # what went wrong, once
+    return answers
+
+
+@benchmark(
+    "field_sync",
+    floor="http_floor",
+    description="a phone's outbox of 200 mixed items in batches vs one by one through the pages",
+)
+def field_sync(ctx: BenchContext):
+    import uuid
+    from http.cookies import SimpleCookie
+
+    from gridgov.cases.models import Category
+    from gridgov.fieldwork.sync import MAX_ITEMS
+
+    _ensure_demo()
+    port = ctx.server.port
+    username, homes, where = _sync_worker()
+    category = Category.objects.current().filter(parent_code__gt="").order_by("code").first()
+    cookie = with_returned_cookies(port, "/field/diary/", _session_cookie(username))
+    token = SimpleCookie(cookie)["csrftoken"].value
+    items = _sync_items(SYNC_ITEMS, homes, where, category.pk, random.Random(SEED))
+    now = datetime.now(UTC).isoformat()
+    wire = [
+        {
+            "client_id": str(uuid.uuid4()),
+            "kind": i["kind"],
+            "payload": i["payload"],
+            "recorded_at": now,
+        }
+        for i in items
+    ]
+    batches = [wire[n : n + MAX_ITEMS] for n in range(0, len(wire), MAX_ITEMS)]
+    _batches(port, [[dict(wire[0], client_id=str(uuid.uuid4()))]], cookie, token)  # warm
+
+    started = time.perf_counter()
+    answers = _batches(port, batches, cookie, token)
+    batch_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    saved = _one_by_one(port, items, cookie, token)
+    single_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    replayed = _batches(port, batches, cookie, token)
+    replay_s = time.perf_counter() - started
+
+    batch_rate, single_rate = len(items) / batch_s, len(items) / single_s
+    ratio = batch_rate / single_rate
+    stored = answers.get("stored", 0)
+    errors = (
+        (len(items) - stored) + (len(items) - saved) + (len(items) - replayed.get("duplicate", 0))
+    )
+    kinds = Counter(i["kind"] for i in items)
+    return Result(
+        name="field_sync",
+        unit="items/s",
+        rate=batch_rate,
+        count=len(items),
+        errors=errors,
+        notes={
+            "target": f"batch ≥ {SYNC_TARGET:g}× one by one: {ratio:.1f}× "
+            f"{'met' if ratio >= SYNC_TARGET else 'NOT met'}",
+            "batch": f"{batch_rate:,.0f} items/s in {len(batches)} batches of ≤ {MAX_ITEMS} "
+            f"({batch_s * 1000:,.0f} ms): "
+            + ", ".join(f"{k} {v}" for k, v in sorted(answers.items())),
+            "one_by_one": f"{single_rate:,.0f} items/s through the pages ({single_s * 1000:,.0f} ms, "
+            f"{saved} saved, each redirect followed)",
+            "replayed": "stored nothing: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(replayed.items()))
+            + f" ({replay_s * 1000:,.0f} ms)",
+            "items": ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+            + f"; cases with a {SYNC_PHOTO_BYTES // 1024} KB photo each; worker {username}",
+        },
+    )

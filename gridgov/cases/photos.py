@@ -9,21 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridgov.core.errors import ActionError
+from gridgov.core.uploads import image_type
 
-_SIGNATURES = (
-    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-)
 MAX_PHOTOS = 9
-
-
-def photo_type(head: bytes) -> tuple[str, str] | None:
-    for magic, ext, content_type in _SIGNATURES:
-        if head.startswith(magic):
-            return ext, content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp", "image/webp"
-    return None
 
 
 def check_photos(files) -> list[tuple]:
@@ -40,7 +28,7 @@ def check_photos(files) -> list[tuple]:
                 field="photos",
             )
         upload.seek(0)
-        kind = photo_type(upload.read(16))
+        kind = image_type(upload.read(16))
         upload.seek(0)
         if kind is None:
             raise ActionError(

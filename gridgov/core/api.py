@@ -11,7 +11,7 @@ cannot take.
 import logging
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -124,6 +124,10 @@ def _not_found(request, exc):
     return 404, {"detail": _("对象不存在或不在您的管辖范围内。")}
 
 
+def _too_big(request, exc):
+    return 413, {"detail": _("请求体过大，请分批发送。")}
+
+
 def _http_error(request, exc: HttpError):
     return exc.status_code, {"detail": str(exc)}
 
@@ -138,6 +142,7 @@ _HANDLERS = {
     ValidationError: _validation_error,
     AuthenticationError: _auth_error,
     PermissionDenied: _forbidden,
+    RequestDataTooBig: _too_big,
     Http404: _not_found,
     HttpError: _http_error,
     Exception: _unexpected,

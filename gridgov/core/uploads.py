@@ -14,6 +14,8 @@ its import; its page extends core/import_page.html. A problem is a
 core.spreadsheets.RowProblem.
 """
 
+import base64
+import binascii
 import itertools
 import secrets
 from collections.abc import Callable
@@ -25,6 +27,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -288,3 +291,48 @@ def problems_response(filename: str, problems, column_label, *, values: bool = T
         for p in problems
     )
     return xlsx_response(filename, header, rows, title=_("导入问题"))
+
+
+# --- a file sent inside JSON -------------------------------------------------------------
+
+# The images the site takes, known by their first bytes (never by name or declared type).
+_IMAGE_SIGNATURES = (
+    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+)
+
+
+def image_type(head: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of a JPEG, PNG or WebP image from its first 16 bytes."""
+    for magic, ext, content_type in _IMAGE_SIGNATURES:
+        if head.startswith(magic):
+            return ext, content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp", "image/webp"
+    return None
+
+
+def decoded_image(value: dict, *, limit: int, field: str) -> SimpleUploadedFile:
+    """An image a client sent inside JSON as {"filename", "content_type", "base64"} (a
+    phone's outbox), as an upload the forms and actions take like any other: strict
+    base64, at most `limit` bytes decoded, a JPEG, PNG or WebP by content. Anything
+    else is an ActionError naming `field`, in the words the pages use."""
+    name = Path(str(value.get("filename") or "photo")).name[:100] or "photo"
+    encoded = str(value.get("base64") or "")
+    # Four characters of base64 carry three bytes: refuse an oversized one unread.
+    if len(encoded) > (limit + 2) // 3 * 4 + 4:
+        raise ActionError(
+            _("照片“%(name)s”超过 %(kb)d KB。") % {"name": name, "kb": limit // 1024}, field
+        )
+    try:
+        content = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise ActionError(_("照片“%(name)s”的数据无法读取。") % {"name": name}, field) from None
+    if len(content) > limit:
+        raise ActionError(
+            _("照片“%(name)s”超过 %(kb)d KB。") % {"name": name, "kb": limit // 1024}, field
+        )
+    kind = image_type(content[:16])
+    if kind is None:
+        raise ActionError(_("“%(name)s”不是 JPEG、PNG 或 WebP 图片。") % {"name": name}, field)
+    return SimpleUploadedFile(name, content, content_type=kind[1])

@@ -31,5 +31,6 @@ class FieldworkConfig(AppConfig):
                 "request.answer": _("答复群众诉求"),
                 "request.tell": _("告知诉求人"),
                 "service.record": _("登记便民服务"),
+                "case.phone_report": _("手机上报案件"),
             }
         )

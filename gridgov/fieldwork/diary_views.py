@@ -19,8 +19,7 @@ from gridgov.fieldwork import diary_actions, queries
 from gridgov.fieldwork.diary_forms import CommentForm, DiaryItemForm, MediationForm
 from gridgov.fieldwork.forms import CaseForm, FieldForm, text_field
 from gridgov.fieldwork.models import DiaryComment, DiaryEntry, DiaryItem, Mediation
-from gridgov.fieldwork.visit_views import grid_filter
-from gridgov.places.models import Building
+from gridgov.fieldwork.visit_views import client_id_of, grid_filter
 
 
 def _day(request) -> datetime.date:
@@ -46,24 +45,21 @@ def _items(entries):
     )
 
 
-def _grid_buildings(user, entry=None):
-    buildings = Building.objects.visible_to(user)
-    if entry is not None:
-        buildings = buildings.filter(grid_id=entry.grid_id)
-    return list(buildings.only("id", "name").order_by("code")[:200])
-
-
 @requires("fieldwork.diary")
 def diary(request):
     """The worker's entry of a day (today by default) and the form adding an item."""
     day = _day(request)
     entry = DiaryEntry.objects.filter(worker=request.user, day=day).first()
     form = DiaryItemForm(
-        request.POST or None, user=request.user, buildings=_grid_buildings(request.user, entry)
+        request.POST or None,
+        user=request.user,
+        buildings=queries.grid_buildings(request.user, entry),
     )
     if form.is_bound and form.is_valid():
         try:
-            diary_actions.add_item(request.user, day=day, **form.inputs())
+            diary_actions.add_item(
+                request.user, day=day, client_id=client_id_of(request), **form.inputs()
+            )
         except ActionError as exc:
             exc.show_on(form)
         else:
@@ -97,7 +93,7 @@ def _back_to(item: DiaryItem):
 @requires("fieldwork.diary")
 def item_edit(request, pk):
     item = _own_item(request, pk)
-    buildings = _grid_buildings(request.user, item.entry)
+    buildings = queries.grid_buildings(request.user, item.entry)
     form = DiaryItemForm(request.POST or None, user=request.user, buildings=buildings, item=item)
     if form.is_bound and form.is_valid():
         try:

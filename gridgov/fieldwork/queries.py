@@ -7,7 +7,7 @@ Every list starts from `visible_to(user)` and reads only the columns its rows sh
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Role
@@ -15,6 +15,9 @@ from gridgov.cases.models import SpecialDay
 from gridgov.cases.worktime import WorkCalendar
 from gridgov.core.scope import scope_of
 from gridgov.fieldwork.models import ConvenienceService, DiaryEntry, Request, Visit
+from gridgov.people.choices import ResidentStatus
+from gridgov.people.models import Household, Resident
+from gridgov.places.models import Building
 
 # The diary reader shows each worker's last few working days: a missing day stands out.
 DIARY_STRIP_DAYS = 7
@@ -204,3 +207,39 @@ def diary_board(user, day: datetime.date, grid=None) -> dict:
         "is_working_day": day in strip,
         "missing_today": sum(1 for r in rows if r["entry"] is None) if day in strip else 0,
     }
+
+
+# -- what the phone's forms are built from (the pages and the batch sync alike) ----------
+
+
+def members_of(household: Household) -> list[Resident]:
+    """The living members of a household a visit may correct, the head marked."""
+    members = list(
+        household.members.filter(status=ResidentStatus.LIVING).only("id", "name").order_by("id")
+    )
+    for member in members:
+        member.is_head = member.pk == household.head_id
+    return members
+
+
+def grid_buildings(user, entry=None) -> list[Building]:
+    """The buildings a diary item may name: those of the entry's grid, else all the
+    user sees (the first 200 by code)."""
+    buildings = Building.objects.visible_to(user)
+    if entry is not None:
+        buildings = buildings.filter(grid_id=entry.grid_id)
+    return list(buildings.only("id", "name").order_by("code")[:200])
+
+
+def record_grids(user, grids):
+    """The grids a user picks from when recording: those their scope holds directly."""
+    return [g for g in grids if g.pk in user.scope.grid_ids] or grids
+
+
+def household_version(household: Household) -> str:
+    """When the household's file last changed (the household or any of its members), as
+    the visit form carries it: a visit made offline against an older file is a conflict
+    (`fieldwork.sync`)."""
+    latest = Resident.objects.filter(household_id=household.pk).aggregate(at=Max("updated_at"))
+    stamps = [s for s in (household.updated_at, latest["at"]) if s is not None]
+    return max(stamps).isoformat(timespec="microseconds")

@@ -16,7 +16,7 @@ from gridgov.fieldwork.choices import RequestStatus
 from gridgov.fieldwork.forms import RequestForm, RequestMoveForm, ServiceForm
 from gridgov.fieldwork.models import Request
 from gridgov.fieldwork.request_workflow import next_move
-from gridgov.fieldwork.visit_views import grid_filter, page_of
+from gridgov.fieldwork.visit_views import client_id_of, grid_filter, page_of
 from gridgov.places.models import Area
 
 
@@ -38,26 +38,23 @@ def request_list(request):
     return render(request, "fieldwork/request_list.html", context)
 
 
-def _record_grids(user, grids):
-    """The grids a user picks from when recording: those their scope holds directly."""
-    return [g for g in grids if g.pk in user.scope.grid_ids] or grids
-
-
 @requires("fieldwork.record")
 def request_new(request):
     grids, _grid = grid_filter(request)
     form = RequestForm(
-        request.POST or None, user=request.user, grids=_record_grids(request.user, grids)
+        request.POST or None, user=request.user, grids=queries.record_grids(request.user, grids)
     )
     if form.is_bound and form.is_valid():
         try:
-            made = request_actions.record_request(request.user, **form.inputs())
+            made = request_actions.record_request(
+                request.user, client_id=client_id_of(request), **form.inputs()
+            )
         except ActionError as exc:
             exc.show_on(form)
         else:
             messages.success(request, _("诉求已登记。"))
             return redirect("fieldwork:request_detail", pk=made.pk)
-    context = {"form": form, "title": _("登记群众诉求")}
+    context = {"form": form, "title": _("登记群众诉求"), "offline_kind": "request"}
     return render(
         request, "fieldwork/simple_form.html", context, status=400 if form.errors else 200
     )
@@ -149,13 +146,13 @@ def service_new(request):
     form = ServiceForm(request.POST or None, user=request.user)
     if form.is_bound and form.is_valid():
         try:
-            actions.record_service(request.user, **form.inputs())
+            actions.record_service(request.user, client_id=client_id_of(request), **form.inputs())
         except ActionError as exc:
             exc.show_on(form)
         else:
             messages.success(request, _("便民服务已登记。"))
             return redirect("fieldwork:services")
-    context = {"form": form, "title": _("登记便民服务")}
+    context = {"form": form, "title": _("登记便民服务"), "offline_kind": "service"}
     return render(
         request, "fieldwork/simple_form.html", context, status=400 if form.errors else 200
     )

@@ -6,6 +6,7 @@ from django.urls import path
 
 from gridgov.fieldwork import (
     diary_views,
+    offline_views,
     patrol_views,
     request_views,
     rule_views,
@@ -62,4 +63,10 @@ urlpatterns += [
     path("requests/<int:pk>/<str:action>/", request_views.request_move, name="request_move"),
     path("services/", request_views.service_list, name="services"),
     path("services/new/", request_views.service_new, name="service_new"),
+]
+
+urlpatterns += [
+    path("sw.js", offline_views.service_worker, name="sw"),
+    path("outbox/", offline_views.outbox, name="outbox"),
+    path("report/", offline_views.report, name="report"),
 ]

@@ -21,7 +21,6 @@ from gridgov.fieldwork import queries, rules, visit_actions
 from gridgov.fieldwork.choices import CorrectionState, VisitKind
 from gridgov.fieldwork.forms import CaseForm, VisitForm
 from gridgov.fieldwork.models import Visit
-from gridgov.people.choices import ResidentStatus
 from gridgov.people.models import Household, Organization
 from gridgov.people.queries import visible_grids
 
@@ -93,20 +92,17 @@ def _target(request):
     raise Http404
 
 
-def _members(household: Household) -> list:
-    members = list(
-        household.members.filter(status=ResidentStatus.LIVING).only("id", "name").order_by("id")
-    )
-    for member in members:
-        member.is_head = member.pk == household.head_id
-    return members
+def client_id_of(request) -> str:
+    """The phone's id of the record a form posts (outbox.js fills it): posted again
+    after its answer was lost, or sent later from the outbox, it is stored once."""
+    return request.POST.get("client_id", "")
 
 
 @requires("fieldwork.record")
 def visit_new(request):
     target = _target(request)
     is_household = isinstance(target, Household)
-    members = _members(target) if is_household else []
+    members = queries.members_of(target) if is_household else []
     kind = request.GET.get("kind", "")
     initial = {"kind": kind if kind in VisitKind.values else VisitKind.ROUTINE}
     initial["visited_at"] = timezone.localtime().replace(second=0, microsecond=0)
@@ -117,13 +113,17 @@ def visit_new(request):
         if not form.errors:
             key = "household" if is_household else "organization"
             try:
-                visit = visit_actions.record_visit(request.user, **{key: target}, **inputs)
+                visit = visit_actions.record_visit(
+                    request.user, **{key: target}, client_id=client_id_of(request), **inputs
+                )
             except ActionError as exc:
                 exc.show_on(form)
             else:
                 messages.success(request, _("走访已登记。"))
                 return redirect("fieldwork:visit_detail", pk=visit.pk)
     context = {"form": form, "target": target, "is_household": is_household}
+    if is_household:  # the file as the phone loads it: a visit sent later against it checks it
+        context["household_version"] = queries.household_version(target)
     return render(request, "fieldwork/visit_form.html", context, status=400 if form.errors else 200)
 
 

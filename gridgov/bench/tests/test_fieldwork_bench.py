@@ -72,3 +72,52 @@ def test_a_generated_patrol_is_four_hours_of_five_second_fixes_with_gaps(few):
     assert 2_880 - 2 * 120 <= len(fixes) < 2_880
     assert len(summary.gaps) in (1, 2)  # the two naps may overlap
     assert summary.duration_s <= 4 * 3600 and summary.coverage > 0.1
+
+
+# -- field_sync --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_ctx(live_server):
+    """A run's context whose server is the test's live server (it sees the test
+    database, which a gunicorn started here would not)."""
+    from types import SimpleNamespace
+    from urllib.parse import urlsplit
+
+    from gridgov.bench.http import BenchContext
+
+    context = BenchContext()
+    context._server = SimpleNamespace(port=urlsplit(live_server.url).port)
+    return context
+
+
+def test_field_sync_is_registered_beside_the_http_floor():
+    assert REGISTRY["field_sync"].floor == "http_floor"
+
+
+def test_field_sync_sends_the_outbox_in_batches_and_one_by_one_storing_each_once(
+    small_demo, live_ctx, monkeypatch
+):
+    from gridgov.cases.models import Case
+    from gridgov.fieldwork.models import DiaryItem, Request, Visit
+
+    monkeypatch.setattr(bench, "SYNC_ITEMS", 20)
+    monkeypatch.setattr("gridgov.fieldwork.sync.MAX_ITEMS", 8)
+    before = [Visit.objects.count(), DiaryItem.objects.count(), Request.objects.count()]
+    cases_before = Case.objects.count()
+
+    result = bench.field_sync(live_ctx)
+
+    assert result.name == "field_sync" and result.unit == "items/s"
+    assert result.count == 20 and result.errors == 0 and result.rate > 0
+    notes = result.notes
+    assert "3 batches of ≤ 8" in notes["batch"] and "stored 20" in notes["batch"]
+    assert "20 saved" in notes["one_by_one"]
+    assert notes["replayed"].startswith("stored nothing: duplicate 20")
+    assert "batch ≥ 3× one by one" in notes["target"]
+    # Each item stored once by the batch and once by the pages (2 cases of the 20), and
+    # the warm-up's one visit.
+    after = [Visit.objects.count(), DiaryItem.objects.count(), Request.objects.count()]
+    assert sum(after) - sum(before) == 2 * 18 + 1
+    assert Case.objects.count() - cases_before == 2 * 2
+    assert Case.objects.filter(source_ref__startswith="phone:").count() == 4

@@ -55,7 +55,7 @@ EXAMPLES = 30
 # What video platforms call: signed with an alert source's secret, not a token.
 SIGNED_PATHS = {"/api/v1/camera-alerts", "/api/v1/camera-heartbeats"}
 # What only a grid worker's phone calls.
-WORKER_PATHS = {"/api/v1/positions"}
+WORKER_PATHS = {"/api/v1/positions", "/api/v1/field/sync"}
 
 
 @pytest.fixture

@@ -215,6 +215,9 @@ FIELD_PAGES = {
     "service_new": "/field/services/new/",
     "corrections": "/field/corrections/",
     "rules": "/field/rules/",
+    "sw": "/field/sw.js",
+    "outbox": "/field/outbox/",
+    "report": "/field/report/",
 }
 _NO_FIELD = dict.fromkeys(FIELD_PAGES, FORBIDDEN)
 # Supervisors opening the grid worker's "today" are sent to their board of workers.
@@ -226,6 +229,7 @@ _READ_FIELD = {
     "diaries": OK,
     "requests": OK,
     "services": OK,
+    "sw": OK,
 }
 _RECORD_FIELD = {
     "patrols": OK,
@@ -235,13 +239,16 @@ _RECORD_FIELD = {
     "request_new": OK,
     "services": OK,
     "service_new": OK,
+    "sw": OK,
+    "outbox": OK,
+    "report": OK,
 }
 # fmt: off
 FIELD_MATRIX = {
     Role.SYSTEM_ADMIN: _NO_FIELD,
-    Role.STREET_LEADER: _NO_FIELD | _READ_FIELD,
-    Role.STREET_STAFF: _NO_FIELD | _READ_FIELD | {"rules": OK},
-    Role.DISPATCHER: _NO_FIELD,
+    Role.STREET_LEADER: _NO_FIELD | _READ_FIELD | {"report": OK},
+    Role.STREET_STAFF: _NO_FIELD | _READ_FIELD | {"rules": OK, "report": OK},
+    Role.DISPATCHER: _NO_FIELD | {"report": OK},
     Role.COMMUNITY_STAFF: _NO_FIELD | _RECORD_FIELD | _READ_FIELD | {"corrections": OK},
     Role.GRID_WORKER: _NO_FIELD | _RECORD_FIELD | {"diary": OK, "today": OK, "patrol": OK},
     Role.DEPARTMENT_STAFF: _NO_FIELD,
@@ -268,6 +275,21 @@ def test_field_page(client, tree, department, role, page):
     login(client, _holder(role, tree, department))
     response = client.get(FIELD_PAGES[page])
     assert response.status_code == FIELD_MATRIX[role][page]
+
+
+# The phone's batch sync: those who record in the field (an empty batch answers 200).
+FIELD_SYNC = {role: FORBIDDEN for role in FIELD_MATRIX} | {
+    Role.COMMUNITY_STAFF: OK,
+    Role.GRID_WORKER: OK,
+}
+
+
+@pytest.mark.parametrize("role", list(FIELD_SYNC))
+def test_field_sync_api(client, tree, department, role):
+    login(client, _holder(role, tree, department))
+    response = client.post("/api/v1/field/sync", {"items": []}, content_type="application/json")
+    assert response.status_code == FIELD_SYNC[role]
+    assert response["Content-Type"].startswith("application/json")
 
 
 @pytest.fixture

@@ -5,12 +5,17 @@
 //
 // An item: {client_id, kind, payload, owner, state, reason, server_id, created_at,
 // done_at}. `client_id` (crypto.randomUUID) makes a resend harmless: the server stores
-// each client id once. States: waiting → stored | duplicate (done: kept three days to
+// each client id once. A form carries its own in <input name="client_id"
+// data-client-id> (filled here on load and after each record), so a post whose answer
+// was lost and that is then kept here is still stored once. States: waiting → stored | duplicate (done: kept three days to
 // show, then pruned) or refused | conflict (kept with the server's reason until the
-// worker removes it).
+// worker removes it). A conflict sent again goes without the household version the
+// form carried: the worker has seen the server's file and sends the visit anyway.
 //
 // The request, in batches of at most 50 items and about 2 MB of JSON:
-//   {"items": [{"client_id": "…", "kind": "visit", "payload": {…}}, …]}
+//   {"items": [{"client_id": "…", "kind": "visit", "payload": {…}, "recorded_at": "…"}, …]}
+// (`recorded_at`, the phone's time of recording, dates an item whose form left its
+// time or day empty).
 // with the session cookie and X-CSRFToken, like the site's other fetches. The answer:
 //   {"items": [{"client_id": "…", "status": "stored"|"duplicate"|"refused"|"conflict",
 //               "reason": "…", "id": 123}, …]}
@@ -67,9 +72,16 @@
 
   // -- the store ------------------------------------------------------------------------
 
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
   async function enqueue(kind, payload) {
+    const own = payload && payload.client_id;
+    if (payload && "client_id" in payload) {
+      payload = { ...payload };
+      delete payload.client_id;
+    }
     const item = {
-      client_id: uuid(),
+      client_id: typeof own === "string" && UUID.test(own) ? own.toLowerCase() : uuid(),
       kind,
       payload,
       owner: owner(),
@@ -101,6 +113,7 @@
     const d = await db();
     const item = await d.get(STORE, clientId);
     if (!item || DONE.has(item.state)) return;
+    if (item.state === "conflict" && item.payload) delete item.payload.household_version;
     Object.assign(item, { state: "waiting", reason: "" });
     await d.put(STORE, item);
     changed({ client_id: clientId, state: "waiting" });
@@ -154,7 +167,12 @@
     let batch = [];
     let size = 0;
     for (const item of items) {
-      const entry = { client_id: item.client_id, kind: item.kind, payload: await wire(item.payload) };
+      const entry = {
+        client_id: item.client_id,
+        kind: item.kind,
+        payload: await wire(item.payload),
+        recorded_at: new Date(item.created_at).toISOString(),
+      };
       const chars = JSON.stringify(entry).length;
       if (batch.length && (batch.length >= BATCH_ITEMS || size + chars > BATCH_CHARS)) {
         out.push(batch);
@@ -298,15 +316,55 @@
   // as a navigation (the record was saved); a page of field errors takes the form's
   // place (same id), or the page's body when the form is not found in it.
   async function show(form, response) {
+    const html = await response.text();
+    const page = new DOMParser().parseFromString(html, "text/html");
     if (response.redirected) {
+      carry(page, response.url);
       window.location.assign(response.url);
       return;
     }
-    const html = await response.text();
-    const page = new DOMParser().parseFromString(html, "text/html");
     const again = form.id && page.getElementById(form.id);
     if (again) form.replaceWith(document.importNode(again, true));
     else document.body.replaceChildren(...Array.from(page.body.childNodes, (n) => document.importNode(n, true)));
+  }
+
+  // The page a saved form leads to was already fetched (and its one-time messages, "走访已
+  // 登记。", shown to nobody): they are carried over to the same page opened again.
+  const CARRIED = "gridgov-carried-messages";
+
+  function carry(page, url) {
+    const shown = Array.from(page.querySelectorAll(".gg-messages .alert"), (alert) => ({
+      kind: (alert.className.match(/alert-(success|info|warning|danger)/) || [])[1] || "info",
+      text: alert.textContent.trim(),
+    }));
+    if (!shown.length) return;
+    try {
+      sessionStorage.setItem(CARRIED, JSON.stringify({ url, shown }));
+    } catch (error) {
+      // private mode: the page opens without them
+    }
+  }
+
+  function showCarried() {
+    let carried = null;
+    try {
+      carried = JSON.parse(sessionStorage.getItem(CARRIED) || "null");
+      sessionStorage.removeItem(CARRIED);
+    } catch (error) {
+      return;
+    }
+    const main = document.getElementById("main");
+    if (!carried || carried.url !== window.location.href || !main || main.querySelector(".gg-messages")) return;
+    const box = document.createElement("div");
+    box.className = "gg-messages";
+    for (const { kind, text } of carried.shown) {
+      const alert = document.createElement("div");
+      alert.className = `alert alert-${kind}`;
+      alert.setAttribute("role", "alert");
+      alert.textContent = text;
+      box.append(alert);
+    }
+    main.prepend(box);
   }
 
   // Post the form as the browser would when online; keep it in the outbox when the
@@ -330,8 +388,17 @@
     }
     const item = await enqueue(kind, await payloadOf(form));
     form.reset();
+    freshIds(form); // the next record made on this form is another one
     say(form, form.dataset.offlineSaved || SAVED_OFFLINE);
     return { queued: true, item };
+  }
+
+  // A new client id for each record a form makes: on load (a page kept offline holds
+  // none of its own) and after each record kept here.
+  function freshIds(root) {
+    root.querySelectorAll("input[data-client-id]").forEach((input) => {
+      input.value = uuid();
+    });
   }
 
   // Forms marked data-offline-kind="visit" (etc.) go through submitOrQueue.
@@ -347,6 +414,8 @@
   // (the "online" event is not always fired when a weak network recovers).
   window.addEventListener("online", () => flush());
   const start = () => {
+    showCarried();
+    document.querySelectorAll("form[data-offline-kind]").forEach(freshIds);
     if (navigator.onLine) flush();
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -48,9 +48,15 @@ workbox.core.setCacheNameDetails({ prefix: "gridgov-field" });
 workbox.precaching.cleanupOutdatedCaches();
 workbox.precaching.precacheAndRoute(PRECACHE, { ignoreURLParametersMatching: [/.*/] });
 
+// The pages answer "Vary: Cookie, Accept-Language": a navigation and the page kept
+// ahead for it differ in headers the browser adds, so the kept copy would never match.
+// Kept pages are this signed-in worker's own (dropped at logout): ignore Vary.
+const MATCH = { ignoreVary: true };
+
 const pages = new workbox.strategies.NetworkFirst({
   cacheName: PAGES,
   networkTimeoutSeconds: 6,
+  matchOptions: MATCH,
   plugins: [onlyOk, new workbox.expiration.ExpirationPlugin({ maxEntries: 100, maxAgeSeconds: WEEK })],
 });
 const isPage = ({ url, request }) =>
@@ -64,6 +70,7 @@ workbox.routing.registerRoute(
   ({ url }) => url.origin === self.location.origin && url.pathname.startsWith("/static/"),
   new workbox.strategies.CacheFirst({
     cacheName: STATIC,
+    matchOptions: MATCH,
     plugins: [onlyOk, new workbox.expiration.ExpirationPlugin({ maxEntries: 300, maxAgeSeconds: 30 * 24 * 3600 })],
   }),
 );
@@ -71,7 +78,7 @@ workbox.routing.registerRoute(
 // Offline and never opened: "today" if it is kept, else a short notice.
 workbox.routing.setCatchHandler(async ({ request, url }) => {
   if (request.destination !== "document") return Response.error();
-  const today = await caches.match(START, { cacheName: PAGES });
+  const today = await caches.match(START, { cacheName: PAGES, ...MATCH });
   if (today && url.pathname !== START) return Response.redirect(START, 302);
   if (today) return today;
   return new Response(
