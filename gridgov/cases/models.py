@@ -352,6 +352,9 @@ class Case(InGrid):
             models.Index(fields=["street", "status", "due_at"], name="case_street_status_due"),
             # The list filtered by status, newest first, read in index order.
             models.Index(fields=["street", "status", "id"], name="case_street_status_id"),
+            # A street's newest cases (the list's first page) wherever its ids lie among
+            # the district's: else PostgreSQL walks every newer street's cases first.
+            models.Index(fields=["street", "id"], name="case_street_newest"),
             models.Index(fields=["community", "status"], name="case_community_status"),
             models.Index(fields=["grid", "status"], name="case_grid_status"),
             models.Index(fields=["department", "status", "due_at"], name="case_department_status"),
